@@ -1,0 +1,117 @@
+import type { TokenStore } from './storage.js'
+import type { DPoPLoader } from './dpop.js'
+import { ConfigurationError } from './errors.js'
+
+/** Options of {@link createAuthClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
+export interface AuthClientOptions {
+  /** The authorization server's issuer identifier, e.g. `https://login.example.com/realms/app`. */
+  issuer: string
+  /** The public client's id. A browser app has no client secret. */
+  clientId: string
+  /** Where the authorization server sends the user back; must be registered with it. */
+  redirectUri: string
+  /** Space-separated scopes. Default `openid profile email offline_access`. */
+  scope?: string
+  /** Default API (RFC 8707 resource indicator) tokens are requested for. */
+  resource?: string
+  /** Provider-specific `audience` (Auth0 and others). */
+  audience?: string
+  /** Extra parameters for the authorization request (`prompt`, `ui_locales`, `acr_values`, ...). */
+  extraParams?: Record<string, string>
+  /** Extra parameters for token requests (code exchange and refresh). */
+  extraTokenParams?: Record<string, string>
+  /** Where the user lands after RP-initiated logout; must be registered. Default: the app origin + `/`. */
+  postLogoutRedirectUri?: string
+  /** Redirect URI for silent (iframe, `prompt=none`) renewal when there is no refresh token. */
+  silentRedirectUri?: string
+  /** `'indexeddb'` (default), `'memory'`, or your own {@link TokenStore}. */
+  storage?: 'indexeddb' | 'memory' | TokenStore
+  /** Seconds before expiry at which a cached access token is no longer handed out. Default 60. */
+  leeway?: number
+  /** Refresh ahead of expiry on a timer while the page is visible. Default true. */
+  autoRefresh?: boolean
+  /** Fetch UserInfo after login and merge it into `user`. Default false (ID token claims only). */
+  fetchUserInfo?: boolean
+  /** Sender-constrain tokens with DPoP (RFC 9449): pass the exported `dpop`. Default: off. */
+  dpop?: DPoPLoader
+  /** Origins (`https://api.example.com`) or URL prefixes that `auth.fetch` may send tokens to. */
+  allowedOrigins?: ReadonlyArray<string | { url: string; resource?: string; scope?: string }>
+  /** Per-request timeout in milliseconds. Default 10000. */
+  timeout?: number
+  /** Accepted clock difference with the server, in seconds, for ID token checks. Default 120. */
+  clockTolerance?: number
+  /** Seconds server metadata is cached. Default 3600. */
+  discoveryTtl?: number
+  /** Injected environment, for tests. */
+  now?: () => number
+  fetch?: typeof fetch
+  setTimeout?: (fn: () => void, ms: number) => unknown
+  clearTimeout?: (id: unknown) => void
+  /** How to leave the page for the authorization server. Default `location.assign`. */
+  navigate?: (url: string) => void
+  /** Passing a secret to a browser app is refused: see `ConfigurationError`. */
+  clientSecret?: never
+}
+
+export type Config = Required<
+  Pick<
+    AuthClientOptions,
+    'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'leeway' | 'autoRefresh' | 'fetchUserInfo' | 'timeout' | 'clockTolerance' | 'discoveryTtl' | 'now' | 'setTimeout' | 'clearTimeout' | 'navigate' | 'extraParams' | 'extraTokenParams'
+  >
+> &
+  Pick<AuthClientOptions, 'resource' | 'audience' | 'postLogoutRedirectUri' | 'silentRedirectUri' | 'storage' | 'allowedOrigins' | 'fetch' | 'dpop'> & {
+    /** Namespace of everything stored: issuer + client id. */
+    ns: string
+    insecure: boolean
+  }
+
+export const isLoopback = (url: URL): boolean =>
+  url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
+
+/** https everywhere, http only for loopback (development). */
+export function checkSecureUrl(value: string, name: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigurationError(`${name} must be an absolute URL, got "${value}".`)
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+    throw new ConfigurationError(`${name} must use https (http is allowed for localhost only), got "${value}".`)
+  }
+  return url
+}
+
+export function resolveConfig(options: AuthClientOptions): Config {
+  if (!options || typeof options !== 'object') throw new ConfigurationError('createAuthClient needs an options object.')
+  if ('clientSecret' in options) {
+    throw new ConfigurationError(
+      'Do not pass a clientSecret: anything shipped to a browser is public. Register the app as a public client (token_endpoint_auth_method "none") and use PKCE, which this SDK always does.',
+    )
+  }
+  const { issuer, clientId, redirectUri } = options
+  if (!issuer) throw new ConfigurationError('Pass `issuer`: the authorization server URL, e.g. "https://login.example.com".')
+  if (!clientId) throw new ConfigurationError('Pass `clientId`: the id of the public client registered for this app.')
+  if (!redirectUri) throw new ConfigurationError('Pass `redirectUri`: the URL of this app the server redirects back to, e.g. location.origin + "/callback".')
+  const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
+  checkSecureUrl(redirectUri, 'redirectUri')
+  for (const o of options.allowedOrigins ?? []) checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins entry')
+  return {
+    scope: 'openid profile email offline_access',
+    leeway: 60,
+    autoRefresh: true,
+    fetchUserInfo: false,
+    timeout: 10_000,
+    clockTolerance: 120,
+    discoveryTtl: 3600,
+    now: Date.now,
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (id) => globalThis.clearTimeout(id as number),
+    navigate: (url) => location.assign(url),
+    extraParams: {},
+    extraTokenParams: {},
+    ...options,
+    ns: `${issuer}|${clientId}`,
+    insecure,
+  }
+}

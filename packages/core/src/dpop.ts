@@ -1,0 +1,38 @@
+import * as oauth from 'oauth4webapi'
+import type { TokenStore } from './storage.js'
+
+const KEY = 'dpop'
+const ALGS = ['ES256', 'PS256', 'RS256']
+
+const isKeyPair = (x: unknown): x is CryptoKeyPair =>
+  !!x && (x as CryptoKeyPair).privateKey instanceof CryptoKey && (x as CryptoKeyPair).publicKey instanceof CryptoKey
+
+/** Pass as `dpop` to {@link createAuthClient} to sender-constrain tokens. */
+export type DPoPLoader = typeof dpop
+
+/**
+ * Sender-constrained tokens (RFC 9449): pass this function as the `dpop` option.
+ * The DPoP key of this client: a WebCrypto key pair whose private key is not extractable, kept
+ * in the store (CryptoKeys survive structured cloning) so a reload keeps tokens usable.
+ * Passed in rather than built in, so apps without DPoP do not ship oauth4webapi's DPoP code.
+ *
+ * @example
+ * ```ts
+ * import { createAuthClient, dpop } from '@oauth-spa/core'
+ * createAuthClient({ issuer, clientId, redirectUri, dpop })
+ * ```
+ */
+export async function dpop(
+  store: TokenStore,
+  create: boolean,
+  serverAlgs: readonly string[] | undefined,
+): Promise<oauth.DPoPHandle | undefined> {
+  let keyPair = await store.get(KEY)
+  if (!isKeyPair(keyPair)) {
+    if (!create) return undefined
+    const alg = ALGS.find((a) => !serverAlgs || serverAlgs.includes(a)) ?? 'ES256'
+    keyPair = await oauth.generateKeyPair(alg, { extractable: false })
+    await store.set(KEY, keyPair)
+  }
+  return oauth.DPoP({}, keyPair as CryptoKeyPair)
+}

@@ -1,0 +1,98 @@
+/** Stable codes for every error the SDK throws or reports in `state.error`. */
+export type AuthErrorCode =
+  | 'oauth_error'
+  | 'login_required'
+  | 'callback_error'
+  | 'network_error'
+  | 'timeout'
+  | 'configuration_error'
+  | 'storage_error'
+  | 'dpop_error'
+
+/**
+ * Base class: `switch (err.code)` narrows to the subclass. Messages never contain tokens,
+ * codes or verifiers.
+ */
+export class AuthError extends Error {
+  readonly code: AuthErrorCode = 'oauth_error'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/**
+ * The authorization server answered with an OAuth error (`error`, `error_description`).
+ * `error_description` is the server's text: show it as text, never as HTML.
+ */
+export class OAuthError extends AuthError {
+  override readonly code: AuthErrorCode = 'oauth_error'
+  constructor(
+    readonly error: string,
+    readonly error_description?: string,
+    readonly status?: number,
+    message = `The authorization server answered "${error}"${error_description ? `: ${error_description}` : ''}.`,
+  ) {
+    super(message)
+  }
+}
+
+/** No usable session: call `login()`. `scope`/`resource` say what a new login should ask for. */
+export class LoginRequiredError extends AuthError {
+  override readonly code = 'login_required'
+  constructor(
+    message = 'Not logged in, or the session has ended: call login().',
+    readonly reason?: string,
+    readonly scope?: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The redirect back from the authorization server was not accepted (state, iss, replay, ...). */
+export class CallbackError extends AuthError {
+  override readonly code = 'callback_error'
+  constructor(
+    message: string,
+    readonly reason:
+      | 'no_response'
+      | 'unknown_state'
+      | 'expired'
+      | 'invalid_response'
+      | 'in_silent_frame',
+  ) {
+    super(message)
+  }
+}
+
+/** The server could not be reached, or answered with a 5xx / 429 / unreadable body. Retry later. */
+export class NetworkError extends AuthError {
+  override readonly code: AuthErrorCode = 'network_error'
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryAfter?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A request took longer than `timeout` milliseconds. */
+export class TimeoutError extends NetworkError {
+  override readonly code = 'timeout'
+}
+
+/** The options passed to `createAuthClient` are wrong; the message says what to pass instead. */
+export class ConfigurationError extends AuthError {
+  override readonly code = 'configuration_error'
+}
+
+/** Persistent storage failed; the SDK went on in memory. */
+export class StorageError extends AuthError {
+  override readonly code = 'storage_error'
+}
+
+/** DPoP could not be used (key missing, server did not bind the token, nonce not readable). */
+export class DPoPError extends AuthError {
+  override readonly code = 'dpop_error'
+}

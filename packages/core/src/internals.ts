@@ -1,0 +1,12 @@
+import type * as oauth from 'oauth4webapi'
+import type { Config } from './config.js'
+import type { StoredToken } from './session.js'
+
+/** What `createAuthFetch` needs from a client, kept off its public surface. */
+export interface Internals {
+  cfg: Config
+  token(opts: { resource?: string; scope?: string; forceRefresh?: boolean }): Promise<StoredToken>
+  dpop(): Promise<oauth.DPoPHandle | undefined>
+}
+
+export const internals = new WeakMap<object, Internals>()

@@ -1,0 +1,13 @@
+/**
+ * A same-origin path to come back to after login, or `/`. Refuses absolute URLs, `//host`,
+ * `/\host`, `javascript:` and anything that resolves to another origin (no open redirect).
+ */
+export function safeReturnTo(value: string | undefined, origin: string): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
+  try {
+    const url = new URL(value, origin)
+    return url.origin === origin ? url.pathname + url.search + url.hash : '/'
+  } catch {
+    return '/'
+  }
+}

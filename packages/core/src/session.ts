@@ -1,0 +1,71 @@
+import type * as oauth from 'oauth4webapi'
+
+/** Claims of the logged-in user: the ID token's, plus UserInfo's when `fetchUserInfo` is on. */
+export interface User {
+  sub: string
+  name?: string
+  email?: string
+  [claim: string]: unknown
+}
+
+export interface StoredToken {
+  accessToken: string
+  tokenType: string
+  /** Local clock, ms: receipt time + `expires_in`. Never read from the token itself. */
+  expiresAt: number
+  /** Ms before `expiresAt` the token stops being handed out. */
+  leeway: number
+  scope: string
+}
+
+/** The persisted session, one record per issuer + client id. Version it: old shapes are dropped. */
+export interface Session {
+  v: 1
+  ns: string
+  user: User
+  /** The ID token's identity, compared on every refreshed ID token (OIDC Core §12.2). */
+  idClaims: { iss: string; sub: string; aud: string | string[]; azp?: string }
+  idToken?: string
+  refreshToken?: string
+  /** Access tokens by resource (`''` for the default one). */
+  tokens: Record<string, StoredToken>
+  dpop: boolean
+}
+
+const MAX_LIFETIME = 365 * 86400
+/** Lifetimes below this are raised to it, so a server answering `expires_in: 0` causes no storm. */
+const MIN_LIFETIME = 10
+
+export function toStoredToken(res: oauth.TokenEndpointResponse, now: number, leewaySeconds: number, fallbackScope: string): StoredToken {
+  const given = res.expires_in
+  const lifetime = Math.min(
+    MAX_LIFETIME,
+    Math.max(MIN_LIFETIME, typeof given === 'number' && Number.isFinite(given) ? given : 3600),
+  )
+  return {
+    accessToken: res.access_token,
+    tokenType: res.token_type,
+    expiresAt: now + lifetime * 1000,
+    leeway: Math.min(leewaySeconds, lifetime / 2) * 1000,
+    scope: typeof res.scope === 'string' ? res.scope : fallbackScope,
+  }
+}
+
+export const isFresh = (t: StoredToken | undefined, now: number): t is StoredToken =>
+  !!t && now < t.expiresAt - t.leeway
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+
+/** Anything that is not a session of this namespace in the current version is treated as absent. */
+export function readSession(x: unknown, ns: string): Session | undefined {
+  if (!isObject(x) || x.v !== 1 || x.ns !== ns || !isObject(x.user) || typeof x.user.sub !== 'string') return
+  if (!isObject(x.tokens) || !isObject(x.idClaims)) return
+  for (const t of Object.values(x.tokens)) {
+    if (!isObject(t) || typeof t.accessToken !== 'string' || typeof t.expiresAt !== 'number') return
+  }
+  if (x.refreshToken !== undefined && typeof x.refreshToken !== 'string') return
+  return x as unknown as Session
+}
+
+export const sameIdentity = (a: Session['idClaims'], b: Session['idClaims']): boolean =>
+  a.iss === b.iss && a.sub === b.sub && String(a.aud) === String(b.aud) && a.azp === b.azp

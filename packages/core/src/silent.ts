@@ -1,0 +1,41 @@
+import { LoginRequiredError, TimeoutError } from './errors.js'
+
+/**
+ * Runs an authorization request with `prompt=none` in a hidden iframe and resolves with the
+ * parameters the server redirected back with. The response is read from the iframe's location
+ * once it is same-origin again — no postMessage, so no message from another window can be
+ * mistaken for it. The iframe carries `marker` so the app loaded inside it stays out of the way.
+ */
+export function silentAuthorize(url: URL, redirectUri: string, timeoutMs: number, marker: string): Promise<URLSearchParams> {
+  const expected = new URL(redirectUri)
+  return new Promise((resolve, reject) => {
+    const iframe = document.createElement('iframe')
+    iframe.setAttribute(marker, '')
+    iframe.hidden = true
+    const finish = (settle: () => void) => {
+      clearTimeout(timer)
+      iframe.remove()
+      settle()
+    }
+    const timer = setTimeout(
+      () => finish(() => reject(new TimeoutError('Silent renewal timed out (third-party cookies blocked or the server needs interaction): call login().'))),
+      timeoutMs,
+    )
+    iframe.onload = () => {
+      let here: URL
+      try {
+        here = new URL(iframe.contentWindow?.location.href ?? '')
+      } catch {
+        return // still on the authorization server's origin
+      }
+      if (here.origin !== expected.origin || here.pathname !== expected.pathname) return
+      finish(() =>
+        here.searchParams.has('state')
+          ? resolve(here.searchParams)
+          : reject(new LoginRequiredError('Silent renewal got no answer: call login().')),
+      )
+    }
+    iframe.src = url.href
+    document.body.appendChild(iframe)
+  })
+}

@@ -1,0 +1,62 @@
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval'
+
+/**
+ * Where the SDK keeps its records (session, login transactions, DPoP key, cached metadata).
+ * Values are structured-cloneable (plain objects, `CryptoKey`s). Implement it to use your own
+ * storage; never back it with localStorage, sessionStorage or cookies.
+ */
+export interface TokenStore {
+  get(key: string): Promise<unknown>
+  set(key: string, value: unknown): Promise<void>
+  del(key: string): Promise<void>
+  keys(): Promise<string[]>
+}
+
+export function memoryStore(): TokenStore {
+  const map = new Map<string, unknown>()
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, value) => void map.set(key, value),
+    del: async (key) => void map.delete(key),
+    keys: async () => [...map.keys()],
+  }
+}
+
+/** One IndexedDB database per issuer + client id, so two clients never share records. */
+export function indexedDbStore(ns: string): TokenStore {
+  // Opened on first use: `indexedDB` may be missing, and opening throws synchronously then.
+  let db: UseStore | undefined
+  const store = (): UseStore => (db ??= createStore(`oauth-spa:${ns}`, 'records'))
+  return {
+    get: async (key) => get(key, store()),
+    set: async (key, value) => set(key, value, store()),
+    del: async (key) => del(key, store()),
+    keys: async () => keys<string>(store()),
+  }
+}
+
+/**
+ * Wraps a store so that the first failure (IndexedDB missing, blocked, over quota, evicted)
+ * switches to memory for good and reports why; the app keeps working in this tab.
+ */
+export function withFallback(primary: TokenStore, onFallback: (reason: string) => void): TokenStore {
+  let active = primary
+  const run =
+    <A extends unknown[], R>(op: (s: TokenStore, ...a: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await op(active, ...args)
+      } catch (err) {
+        if (active !== primary) throw err
+        active = memoryStore()
+        onFallback(err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+        return op(active, ...args)
+      }
+    }
+  return {
+    get: run((s, k: string) => s.get(k)),
+    set: run((s, k: string, v: unknown) => s.set(k, v)),
+    del: run((s, k: string) => s.del(k)),
+    keys: run((s) => s.keys()),
+  }
+}

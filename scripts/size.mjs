@@ -1,0 +1,61 @@
+// Size budget: what a typical app ships of @oauth-spa/core (oauth4webapi and idb-keyval
+// included), minified and gzipped, built from the package's dist like an app's bundler would.
+import { build } from 'esbuild'
+import { gzipSync } from 'node:zlib'
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const core = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url))
+const budgets = [
+  {
+    name: 'typical app (login, callback, getAccessToken, fetch, logout)',
+    limit: 12 * 1024,
+    code: `import { createAuthClient } from ${JSON.stringify(core)}
+const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
+auth.subscribe(() => console.log(auth.getState().status))
+if (auth.isCallback()) auth.handleRedirectCallback()
+document.onclick = () => auth.login()
+auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() => auth.logout())`,
+  },
+]
+const lazyBudget = { name: 'lazy chunks (DPoP, silent renewal), each', limit: 3 * 1024 }
+
+let failed = false
+for (const b of budgets) {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-spa-size-'))
+  writeFileSync(join(dir, 'entry.js'), b.code)
+  const { metafile } = await build({
+    metafile: true,
+    entryPoints: [join(dir, 'entry.js')],
+    bundle: true,
+    minify: true,
+    splitting: true,
+    format: 'esm',
+    outdir: join(dir, 'out'),
+    absWorkingDir: dir,
+    logLevel: 'error',
+  })
+  // What loads at start: the entry and every chunk it imports statically, gzipped together.
+  const outputs = metafile.outputs
+  const eager = new Set()
+  const visit = (file) => {
+    if (eager.has(file)) return
+    eager.add(file)
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement') visit(i.path)
+  }
+  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint && f.endsWith('.js'))
+  visit(entry)
+  const gz = (files) => gzipSync(Buffer.concat(files.map((f) => readFileSync(join(dir, f)))), { level: 9 }).length
+  const report = (name, size, limit) => {
+    const ok = size <= limit
+    failed ||= !ok
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${(size / 1024).toFixed(2)} KB min+gzip (budget ${(limit / 1024).toFixed(1)} KB)`)
+  }
+  report(b.name, gz([...eager]), b.limit)
+  for (const f of Object.keys(outputs).filter((f) => f.endsWith('.js') && !eager.has(f))) {
+    report(`${lazyBudget.name}: ${f.split('/').pop()}`, gz([f]), lazyBudget.limit)
+  }
+}
+process.exit(failed ? 1 : 0)
