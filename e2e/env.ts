@@ -1,0 +1,16 @@
+// Ports of the servers the e2e suite starts; far from the demo's so both can run at once.
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+
+export const AUTH_PORT = port('E2E_AUTH_PORT', 19000)
+export const API_PORT = port('E2E_API_PORT', 19001)
+export const OTHER_PORT = port('E2E_OTHER_PORT', 19002)
+export const APP_PORT = port('E2E_APP_PORT', 15173)
+export const DPOP_APP_PORT = port('E2E_DPOP_APP_PORT', 15174)
+
+export const ISSUER = `http://localhost:${AUTH_PORT}`
+export const API = `http://localhost:${API_PORT}`
+export const OTHER = `http://localhost:${OTHER_PORT}`
+export const APP = `http://localhost:${APP_PORT}`
+export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`
+/** Short enough that tests see expiry within seconds; the SDK's leeway is then half of it. */
+export const ACCESS_TOKEN_TTL = 12

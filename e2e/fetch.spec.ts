@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test'
+import { API, APP, DPOP_APP, ISSUER, OTHER } from './env'
+import { login, readSession } from './helpers'
+
+const apiAnswer = async (text: string | null) => JSON.parse(text!.split('\n').slice(1).join('\n'))
+
+test('a request to a not-allowed origin arrives without Authorization', async ({ page }) => {
+  await login(page, APP, 'gina')
+  await fetch(`${OTHER}/__test/reset`, { method: 'POST' })
+  await page.click('#call-other')
+  await expect(page.locator('#api-result')).toContainText('HTTP 200')
+  expect(await apiAnswer(await page.locator('#api-result').textContent())).toMatchObject({
+    receivedAuthorization: false,
+    receivedDpop: false,
+  })
+})
+
+test('DPoP: the API accepts the bound token; copied out as Bearer or with another key it is refused', async ({
+  page,
+}) => {
+  await login(page, DPOP_APP, 'hank')
+  await page.click('#call-api')
+  await expect(page.locator('#api-result')).toContainText('HTTP 200')
+  expect(await apiAnswer(await page.locator('#api-result').textContent())).toMatchObject({ tokenType: 'DPoP' })
+  await page.click('#create-note')
+  await expect(page.locator('#api-result')).toContainText('HTTP 201')
+
+  const session = (await readSession(page))!
+  const stolen = session.tokens[API]!
+  expect(stolen.tokenType).toBe('dpop')
+  // Replayed as a plain Bearer token.
+  const asBearer = await fetch(`${API}/api/user-profile`, { headers: { authorization: `Bearer ${stolen.accessToken}` } })
+  expect(asBearer.status).toBe(401)
+  // Replayed with a proof signed by the attacker's own key.
+  const { generateKeyPair, SignJWT, exportJWK } = await import('jose')
+  const attacker = await generateKeyPair('ES256', { extractable: true })
+  const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stolen.accessToken))).toString('base64url')
+  const proof = await new SignJWT({ htm: 'GET', htu: `${API}/api/user-profile`, jti: crypto.randomUUID(), ath })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(attacker.publicKey) })
+    .setIssuedAt()
+    .sign(attacker.privateKey)
+  const otherKey = await fetch(`${API}/api/user-profile`, {
+    headers: { authorization: `DPoP ${stolen.accessToken}`, dpop: proof },
+  })
+  expect(otherKey.status).toBe(401)
+})
+
+test('DPoP: the private key cannot be exported, and the session survives a reload', async ({ page }) => {
+  await login(page, DPOP_APP, 'iris')
+  const exported = await page.evaluate(
+    (issuer) =>
+      new Promise<string>((resolve) => {
+        const req = indexedDB.open(`oauth-spa:${issuer}|demo-spa`)
+        req.onsuccess = () => {
+          const get = req.result.transaction('records').objectStore('records').get('dpop')
+          get.onsuccess = async () => {
+            const pair = get.result as CryptoKeyPair
+            try {
+              await crypto.subtle.exportKey('jwk', pair.privateKey)
+              resolve('exported')
+            } catch (e) {
+              resolve(`refused: ${(e as Error).name} extractable=${pair.privateKey.extractable}`)
+            }
+          }
+        }
+      }),
+    ISSUER,
+  )
+  expect(exported).toMatch(/^refused: InvalidAccessError extractable=false$/)
+
+  await page.reload()
+  await expect(page.locator('#status')).toHaveText('authenticated')
+  await page.click('#call-api')
+  await expect(page.locator('#api-result')).toContainText('HTTP 200')
+})

@@ -1,0 +1,47 @@
+import { createServer, type ViteDevServer } from 'vite'
+import { fileURLToPath } from 'node:url'
+// @ts-expect-error plain ESM module without types
+import { startServers } from '../examples/servers/start.mjs'
+import * as env from './env'
+
+/**
+ * Starts the real authorization server (oidc-provider), the protected API, the third-party origin
+ * and two copies of the example app: Bearer tokens on APP, DPoP-bound ones on DPOP_APP.
+ */
+export default async function globalSetup() {
+  const servers = await startServers({
+    authPort: env.AUTH_PORT,
+    apiPort: env.API_PORT,
+    echoPort: env.OTHER_PORT,
+    appOrigins: [env.APP, env.DPOP_APP],
+    accessTokenTtl: env.ACCESS_TOKEN_TTL,
+    apiRequireDpopNonce: true,
+    testHooks: true,
+  })
+  const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
+  const apps: ViteDevServer[] = []
+  for (const [port, dpop] of [
+    [env.APP_PORT, '0'],
+    [env.DPOP_APP_PORT, '1'],
+  ] as const) {
+    const app = await createServer({
+      root,
+      configFile: `${root}vite.config.ts`,
+      server: { port, strictPort: true },
+      define: {
+        'import.meta.env.VITE_ISSUER': JSON.stringify(env.ISSUER),
+        'import.meta.env.VITE_API_URL': JSON.stringify(env.API),
+        'import.meta.env.VITE_OTHER_URL': JSON.stringify(env.OTHER),
+        'import.meta.env.VITE_DPOP': JSON.stringify(dpop),
+        'import.meta.env.VITE_AUTO_REFRESH': JSON.stringify('0'),
+      },
+      logLevel: 'warn',
+    })
+    await app.listen()
+    apps.push(app)
+  }
+  return async () => {
+    await Promise.all(apps.map((a) => a.close()))
+    await servers.close()
+  }
+}

@@ -1,0 +1,59 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { ISSUER } from './env'
+
+/** Logs in through the real authorization server's login and consent pages. */
+export async function login(page: Page, app: string, user = 'alice') {
+  await page.goto(`${app}/`)
+  await expect(page.locator('#status')).toHaveText('unauthenticated')
+  await page.click('#login')
+  await page.waitForURL(`${ISSUER}/interaction/**`)
+  await page.fill('input[name=login]', user)
+  await page.fill('input[name=password]', 'any-password')
+  await page.click('button[type=submit]')
+  // Consent (first login of this user and client in this browser).
+  const consent = page.getByRole('button', { name: /continue/i })
+  await page.waitForURL((url) => url.origin === app || url.pathname.startsWith('/interaction/'))
+  if (new URL(page.url()).origin !== app) await consent.click()
+  await page.waitForURL(`${app}/**`)
+  await expect(page.locator('#status')).toHaveText('authenticated')
+}
+
+export interface Stats {
+  token: { authorization_code: number; refresh_token: number }
+  revocation: number
+  refreshTokenErrors: number
+}
+export const stats = async (): Promise<Stats> => (await fetch(`${ISSUER}/__test/stats`)).json()
+export const resetStats = () => fetch(`${ISSUER}/__test/reset`, { method: 'POST' })
+
+/** The SDK's stored session record, read from the page's IndexedDB (test-only inspection). */
+export function readSession(page: Page): Promise<{ refreshToken?: string; tokens: Record<string, { accessToken: string; tokenType: string }> } | undefined> {
+  return page.evaluate(
+    (issuer) =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open(`oauth-spa:${issuer}|demo-spa`)
+        req.onerror = () => reject(req.error)
+        req.onsuccess = () => {
+          const tx = req.result.transaction('records', 'readonly')
+          const get = tx.objectStore('records').get('session')
+          get.onsuccess = () => resolve(get.result)
+          get.onerror = () => reject(get.error)
+        }
+      }),
+    ISSUER,
+  )
+}
+
+/** Everything web storage and cookies hold for the app origin, as one string to search. */
+export async function webStorageDump(page: Page, context: BrowserContext): Promise<string> {
+  const inPage = await page.evaluate(() =>
+    JSON.stringify({
+      local: { ...localStorage },
+      session: { ...sessionStorage },
+      cookie: document.cookie,
+      url: location.href,
+    }),
+  )
+  const cookies = JSON.stringify(await context.cookies(page.url()))
+  return inPage + cookies
+}

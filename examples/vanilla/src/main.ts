@@ -1,0 +1,77 @@
+import { createAuthClient, dpop, type AuthClient } from '@oauth-spa/core'
+
+const env = import.meta.env
+const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
+const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
+const otherUrl = env.VITE_OTHER_URL ?? 'http://localhost:9002'
+
+const auth = createAuthClient({
+  issuer,
+  clientId: 'demo-spa',
+  redirectUri: `${location.origin}/callback`,
+  silentRedirectUri: `${location.origin}/silent-callback.html`,
+  scope: 'openid profile email offline_access read write',
+  resource: apiUrl,
+  allowedOrigins: [apiUrl],
+  autoRefresh: env.VITE_AUTO_REFRESH !== '0',
+  dpop: env.VITE_DPOP === '1' ? dpop : undefined,
+})
+// Exposed for the e2e tests and for poking around in devtools.
+declare global {
+  interface Window {
+    auth: AuthClient
+  }
+}
+window.auth = auth
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const show = (id: string, visible: boolean) => ($(id).hidden = !visible)
+
+function render() {
+  const state = auth.getState()
+  $('status').textContent = state.status
+  show('user', state.status === 'authenticated')
+  if (state.status === 'authenticated') {
+    $('user-name').textContent = String(state.user.name ?? state.user.sub)
+  }
+  show('login', state.status === 'unauthenticated')
+  for (const id of ['call-api', 'create-note', 'call-other', 'logout']) {
+    show(id, state.status === 'authenticated')
+  }
+  show('error', !!state.error)
+  // textContent, never innerHTML: error descriptions come from the server.
+  $('error').textContent = state.error ? `${state.error.name}: ${state.error.message}` : ''
+}
+auth.subscribe(render)
+render()
+
+async function showAnswer(request: Promise<Response>) {
+  try {
+    const res = await request
+    const body = await res.text()
+    $('api-result').textContent = `HTTP ${res.status}\n${body}`
+  } catch (err) {
+    $('api-result').textContent = `${(err as Error).name}: ${(err as Error).message}`
+  }
+}
+
+$('login').onclick = () => auth.login({ returnTo: '/' })
+$('logout').onclick = () => auth.logout({ returnTo: '/' })
+$('call-api').onclick = () => showAnswer(auth.fetch(`${apiUrl}/api/user-profile`))
+$('create-note').onclick = () =>
+  showAnswer(
+    auth.fetch(`${apiUrl}/api/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `Hello at ${new Date().toISOString()}` }),
+    }),
+  )
+// Not in allowedOrigins: this request leaves without a token.
+$('call-other').onclick = () => showAnswer(auth.fetch(`${otherUrl}/public/data`))
+
+if (auth.isCallback()) {
+  auth.handleRedirectCallback().then(
+    ({ returnTo }) => history.replaceState(null, '', returnTo),
+    () => history.replaceState(null, '', '/'),
+  )
+}
