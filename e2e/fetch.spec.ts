@@ -21,7 +21,9 @@ test('DPoP: the API accepts the bound token; copied out as Bearer or with anothe
   await login(page, DPOP_APP, 'hank')
   await page.click('#call-api')
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
-  expect(await apiAnswer(await page.locator('#api-result').textContent())).toMatchObject({ tokenType: 'DPoP' })
+  expect(await apiAnswer(await page.locator('#api-result').textContent())).toMatchObject({
+    tokenType: 'DPoP',
+  })
   await page.click('#create-note')
   await expect(page.locator('#api-result')).toContainText('HTTP 201')
 
@@ -29,13 +31,22 @@ test('DPoP: the API accepts the bound token; copied out as Bearer or with anothe
   const stolen = session.tokens[API]!
   expect(stolen.tokenType).toBe('dpop')
   // Replayed as a plain Bearer token.
-  const asBearer = await fetch(`${API}/api/user-profile`, { headers: { authorization: `Bearer ${stolen.accessToken}` } })
+  const asBearer = await fetch(`${API}/api/user-profile`, {
+    headers: { authorization: `Bearer ${stolen.accessToken}` },
+  })
   expect(asBearer.status).toBe(401)
   // Replayed with a proof signed by the attacker's own key.
   const { generateKeyPair, SignJWT, exportJWK } = await import('jose')
   const attacker = await generateKeyPair('ES256', { extractable: true })
-  const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stolen.accessToken))).toString('base64url')
-  const proof = await new SignJWT({ htm: 'GET', htu: `${API}/api/user-profile`, jti: crypto.randomUUID(), ath })
+  const ath = Buffer.from(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stolen.accessToken)),
+  ).toString('base64url')
+  const proof = await new SignJWT({
+    htm: 'GET',
+    htu: `${API}/api/user-profile`,
+    jti: crypto.randomUUID(),
+    ath,
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(attacker.publicKey) })
     .setIssuedAt()
     .sign(attacker.privateKey)
@@ -45,7 +56,9 @@ test('DPoP: the API accepts the bound token; copied out as Bearer or with anothe
   expect(otherKey.status).toBe(401)
 })
 
-test('DPoP: the private key cannot be exported, and the session survives a reload', async ({ page }) => {
+test('DPoP: the private key cannot be exported, and the session survives a reload', async ({
+  page,
+}) => {
   await login(page, DPOP_APP, 'iris')
   const exported = await page.evaluate(
     (issuer) =>

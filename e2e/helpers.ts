@@ -27,7 +27,12 @@ export const stats = async (): Promise<Stats> => (await fetch(`${ISSUER}/__test/
 export const resetStats = () => fetch(`${ISSUER}/__test/reset`, { method: 'POST' })
 
 /** The SDK's stored session record, read from the page's IndexedDB (test-only inspection). */
-export function readSession(page: Page): Promise<{ refreshToken?: string; tokens: Record<string, { accessToken: string; tokenType: string }> } | undefined> {
+export function readSession(
+  page: Page,
+): Promise<
+  | { refreshToken?: string; tokens: Record<string, { accessToken: string; tokenType: string }> }
+  | undefined
+> {
   return page.evaluate(
     (issuer) =>
       new Promise((resolve, reject) => {

@@ -15,7 +15,9 @@ test('log in through the real server, call the API, keep no token in web storage
 
   await page.click('#call-api')
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
-  const answer = JSON.parse((await page.locator('#api-result').textContent())!.split('\n').slice(1).join('\n'))
+  const answer = JSON.parse(
+    (await page.locator('#api-result').textContent())!.split('\n').slice(1).join('\n'),
+  )
   expect(answer).toMatchObject({ sub: 'alice', tokenType: 'Bearer' })
 
   const session = await readSession(page)
@@ -31,7 +33,9 @@ test('log in through the real server, call the API, keep no token in web storage
   expect(await page.evaluate(() => location.search)).toBe('')
 })
 
-test('a reload with a stored session sends no request to the authorization server', async ({ page }) => {
+test('a reload with a stored session sends no request to the authorization server', async ({
+  page,
+}) => {
   await login(page, APP, 'bob')
   await resetStats()
   const toServer: string[] = []

@@ -51,13 +51,19 @@ test('logout in one tab ends the session in the others and revokes the refresh t
   const res = await fetch(`${ISSUER}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: 'demo-spa' }),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken!,
+      client_id: 'demo-spa',
+    }),
   })
   expect(res.status).toBe(400)
   expect((await res.json()).error).toBe('invalid_grant')
 })
 
-test('logout with RP-initiated logout lands back on the app, logged out at the server too', async ({ page }) => {
+test('logout with RP-initiated logout lands back on the app, logged out at the server too', async ({
+  page,
+}) => {
   await login(page, APP, 'frank')
   await page.click('#logout')
   await page.waitForURL(`${ISSUER}/session/end**`)

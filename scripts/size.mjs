@@ -47,11 +47,14 @@ for (const b of budgets) {
   }
   const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint && f.endsWith('.js'))
   visit(entry)
-  const gz = (files) => gzipSync(Buffer.concat(files.map((f) => readFileSync(join(dir, f)))), { level: 9 }).length
+  const gz = (files) =>
+    gzipSync(Buffer.concat(files.map((f) => readFileSync(join(dir, f)))), { level: 9 }).length
   const report = (name, size, limit) => {
     const ok = size <= limit
     failed ||= !ok
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${(size / 1024).toFixed(2)} KB min+gzip (budget ${(limit / 1024).toFixed(1)} KB)`)
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${name}: ${(size / 1024).toFixed(2)} KB min+gzip (budget ${(limit / 1024).toFixed(1)} KB)`,
+    )
   }
   report(b.name, gz([...eager]), b.limit)
   for (const f of Object.keys(outputs).filter((f) => f.endsWith('.js') && !eager.has(f))) {

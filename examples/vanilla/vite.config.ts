@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 export default defineConfig({
   resolve: {
     alias: {
-      '@oauth-spa/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)),
+      '@oauth-spa/core': fileURLToPath(
+        new URL('../../packages/core/src/index.ts', import.meta.url),
+      ),
     },
   },
   server: {

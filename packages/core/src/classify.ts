@@ -1,7 +1,12 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, LoginRequiredError, NetworkError, OAuthError, TimeoutError } from './errors.js'
 
-const INTERACTION = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required']
+const INTERACTION = [
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]
 
 /** Whether a server answer means "this grant is dead" rather than "try again later". */
 export const isTransient = (err: unknown): boolean => err instanceof NetworkError
@@ -46,16 +51,27 @@ export function toAuthError(err: unknown, what: string): AuthError {
         err.code === oauth.PARSE_ERROR ||
         err.code === oauth.RESPONSE_IS_NOT_CONFORM
       ) {
-        return new NetworkError(`${what}: the server sent an unreadable response (${err.code}).`, status)
+        return new NetworkError(
+          `${what}: the server sent an unreadable response (${err.code}).`,
+          status,
+        )
       }
       return new OAuthError('invalid_response', err.message, status, `${what}: ${err.message}`)
     }
-  } else if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+  } else if (
+    err instanceof DOMException &&
+    (err.name === 'TimeoutError' || err.name === 'AbortError')
+  ) {
     return new TimeoutError(`${what} timed out: the server did not answer in time. Try again.`)
   } else if (err instanceof TypeError) {
     return new NetworkError(`${what} failed: the server could not be reached (${err.message}).`)
   } else {
-    return new OAuthError('unknown_error', String((err as Error)?.message ?? err), undefined, `${what} failed.`)
+    return new OAuthError(
+      'unknown_error',
+      String((err as Error)?.message ?? err),
+      undefined,
+      `${what} failed.`,
+    )
   }
   if (status >= 500 || status === 429 || status === 408) {
     const seconds = Number(retryAfter)

@@ -24,7 +24,13 @@ import {
   type User,
 } from './session.js'
 import { indexedDbStore, memoryStore, withFallback, type TokenStore } from './storage.js'
-import { clearTransactions, saveTransaction, takeTransaction, TRANSACTION_TTL, type Transaction } from './transactions.js'
+import {
+  clearTransactions,
+  saveTransaction,
+  takeTransaction,
+  TRANSACTION_TTL,
+  type Transaction,
+} from './transactions.js'
 import { createAuthFetch } from './fetch.js'
 import { internals } from './internals.js'
 
@@ -48,7 +54,10 @@ export type AuthState =
 export interface AuthEvents {
   loggedIn: { user: User }
   tokenRefreshed: { resource: string; expiresAt: number }
-  sessionEnded: { reason: 'logout' | 'expired' | 'other_tab' | 'invalid_session'; error?: AuthError }
+  sessionEnded: {
+    reason: 'logout' | 'expired' | 'other_tab' | 'invalid_session'
+    error?: AuthError
+  }
   error: { error: AuthError }
   storageFallback: { reason: string }
 }
@@ -109,9 +118,30 @@ export interface AuthClient {
 }
 
 const SILENT_FRAME = 'data-oauth-spa-silent'
-const OAUTH_PARAMS = ['code', 'state', 'iss', 'session_state', 'error', 'error_description', 'error_uri']
+const OAUTH_PARAMS = [
+  'code',
+  'state',
+  'iss',
+  'session_state',
+  'error',
+  'error_description',
+  'error_uri',
+]
 const MAX_TIMER = 2 ** 31 - 1
-const ID_CLAIMS = ['iss', 'aud', 'azp', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 's_hash', 'jti', 'sid']
+const ID_CLAIMS = [
+  'iss',
+  'aud',
+  'azp',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'jti',
+  'sid',
+]
 
 const hasScopes = (granted: string, wanted: string | undefined) =>
   !wanted || wanted.split(' ').every((s) => !s || granted.split(' ').includes(s))
@@ -127,7 +157,10 @@ const hasScopes = (granted: string, wanted: string | undefined) =>
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const cfg: Config = resolveConfig(options)
-  const client: oauth.Client = { client_id: cfg.clientId, [oauth.clockTolerance]: cfg.clockTolerance }
+  const client: oauth.Client = {
+    client_id: cfg.clientId,
+    [oauth.clockTolerance]: cfg.clockTolerance,
+  }
   const none = oauth.None()
   const origin = location.origin
   const storageType: StorageInfo['type'] =
@@ -136,16 +169,27 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const store: TokenStore =
     storageType === 'memory'
       ? memoryStore()
-      : withFallback(storageType === 'custom' ? (cfg.storage as TokenStore) : indexedDbStore(cfg.ns), (reason) => {
-          fellBack = true
-          const error = new StorageError(`Storage failed (${reason}); the session is kept in memory for this tab only.`)
-          set({ storage: { type: 'memory', fallbackReason: reason }, error })
-          emit('storageFallback', { reason })
-        })
+      : withFallback(
+          storageType === 'custom' ? (cfg.storage as TokenStore) : indexedDbStore(cfg.ns),
+          (reason) => {
+            fellBack = true
+            const error = new StorageError(
+              `Storage failed (${reason}); the session is kept in memory for this tab only.`,
+            )
+            set({ storage: { type: 'memory', fallbackReason: reason }, error })
+            emit('storageFallback', { reason })
+          },
+        )
   const shared = () => (storageType === 'memory' || fellBack ? undefined : store)
 
   // ---- state: changed in `set` only -------------------------------------------------------
-  let state: AuthState = { status: 'loading', user: null, expiresAt: null, error: null, storage: { type: storageType } }
+  let state: AuthState = {
+    status: 'loading',
+    user: null,
+    expiresAt: null,
+    error: null,
+    storage: { type: storageType },
+  }
   const listeners = new Set<() => void>()
   const handlers = new Map<string, Set<(p: never) => void>>()
   function set(patch: Partial<AuthState>) {
@@ -195,7 +239,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   /** One retry when the server asks for a DPoP nonce (RFC 9449 §8); never a loop. */
-  async function withNonceRetry<T>(run: (DPoP?: oauth.DPoPHandle) => Promise<T>, DPoP?: oauth.DPoPHandle): Promise<T> {
+  async function withNonceRetry<T>(
+    run: (DPoP?: oauth.DPoPHandle) => Promise<T>,
+    DPoP?: oauth.DPoPHandle,
+  ): Promise<T> {
     try {
       return await run(DPoP)
     } catch (err) {
@@ -242,7 +289,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const ready = restore()
 
   // ---- cross-tab: tabs share the store; messages only say "look again" -------------------
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oauth-spa:${cfg.ns}`) : undefined
+  const channel =
+    typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oauth-spa:${cfg.ns}`) : undefined
   const tell = (type: 'session' | 'logout') => channel?.postMessage({ type })
   if (channel) {
     channel.onmessage = async (e: MessageEvent<{ type?: string }>) => {
@@ -268,19 +316,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const t = session?.tokens[cfg.resource ?? '']
     if (destroyed || !cfg.autoRefresh || !t || !session?.refreshToken) return
     const ms = delay ?? t.expiresAt - t.leeway - cfg.now()
-    timer = cfg.setTimeout(() => {
-      timer = undefined
-      if (document.visibilityState === 'hidden') return // resumed by `visibilitychange`
-      obtain(cfg.resource ?? '', undefined, false).then(
-        () => (failures = 0),
-        (err) => {
-          if (isTransient(err)) {
-            const retryAfter = (err as { retryAfter?: number }).retryAfter
-            schedule(Math.min(300_000, retryAfter ? retryAfter * 1000 : 5000 * 2 ** failures++))
-          }
-        },
-      )
-    }, Math.min(MAX_TIMER, Math.max(0, ms)))
+    timer = cfg.setTimeout(
+      () => {
+        timer = undefined
+        if (document.visibilityState === 'hidden') return // resumed by `visibilitychange`
+        obtain(cfg.resource ?? '', undefined, false).then(
+          () => (failures = 0),
+          (err) => {
+            if (isTransient(err)) {
+              const retryAfter = (err as { retryAfter?: number }).retryAfter
+              schedule(Math.min(300_000, retryAfter ? retryAfter * 1000 : 5000 * 2 ** failures++))
+            }
+          },
+        )
+      },
+      Math.min(MAX_TIMER, Math.max(0, ms)),
+    )
   }
   const resume = () => {
     if (document.visibilityState === 'visible' && session) {
@@ -295,7 +346,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   async function endSession(reason: AuthEvents['sessionEnded']['reason'], error?: AuthError) {
     generation++
     dpopHandle = undefined
-    await Promise.all([store.del('session'), store.del('dpop'), clearTransactions(store)]).catch(() => {})
+    await Promise.all([store.del('session'), store.del('dpop'), clearTransactions(store)]).catch(
+      () => {},
+    )
     tell('logout')
     emit('sessionEnded', { reason, error })
     show(undefined, error ?? null)
@@ -314,11 +367,23 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         oauth.processAuthorizationCodeResponse(
           as,
           client,
-          await oauth.authorizationCodeGrantRequest(as, client, none, params, tx.redirectUri, tx.verifier, {
-            ...httpOptions(cfg, d),
-            additionalParameters: tokenParams(tx.resource),
-          }),
-          { expectedNonce: tx.nonce ?? oauth.expectNoNonce, requireIdToken: !!tx.nonce, maxAge: tx.maxAge },
+          await oauth.authorizationCodeGrantRequest(
+            as,
+            client,
+            none,
+            params,
+            tx.redirectUri,
+            tx.verifier,
+            {
+              ...httpOptions(cfg, d),
+              additionalParameters: tokenParams(tx.resource),
+            },
+          ),
+          {
+            expectedNonce: tx.nonce ?? oauth.expectNoNonce,
+            requireIdToken: !!tx.nonce,
+            maxAge: tx.maxAge,
+          },
         ),
       DPoP,
     )
@@ -328,7 +393,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       ? { iss: claims.iss, sub: claims.sub, aud: claims.aud, azp: claims.azp as string | undefined }
       : (base?.idClaims ?? { iss: as.issuer, sub: '', aud: cfg.clientId })
     if (base && !sameIdentity(base.idClaims, idClaims)) {
-      throw new LoginRequiredError('The server answered for another user; the session was ended. Call login().', 'identity_changed')
+      throw new LoginRequiredError(
+        'The server answered for another user; the session was ended. Call login().',
+        'identity_changed',
+      )
     }
     let user: User = claims ? userOf(claims) : (base?.user ?? { sub: '' })
     if (cfg.fetchUserInfo && claims && as.userinfo_endpoint) {
@@ -347,14 +415,26 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       idClaims,
       idToken: res.id_token ?? base?.idToken,
       refreshToken: res.refresh_token ?? base?.refreshToken,
-      tokens: { ...base?.tokens, [tx.resource ?? '']: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope) },
+      tokens: {
+        ...base?.tokens,
+        [tx.resource ?? '']: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
+      },
       dpop: !!DPoP,
     }
   }
 
-  async function refreshGrant(as: oauth.AuthorizationServer, s: Session, key: string, scope?: string): Promise<Session> {
+  async function refreshGrant(
+    as: oauth.AuthorizationServer,
+    s: Session,
+    key: string,
+    scope?: string,
+  ): Promise<Session> {
     const DPoP = await getDPoP(false)
-    if (s.dpop && !DPoP) throw new LoginRequiredError('The DPoP key of this session is gone: call login().', 'dpop_key_missing')
+    if (s.dpop && !DPoP)
+      throw new LoginRequiredError(
+        'The DPoP key of this session is gone: call login().',
+        'dpop_key_missing',
+      )
     const res = await withNonceRetry(
       async (d) =>
         oauth.processRefreshTokenResponse(
@@ -369,8 +449,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     )
     checkBinding(res, DPoP)
     const claims = oauth.getValidatedIdTokenClaims(res)
-    if (claims && !sameIdentity(s.idClaims, { iss: claims.iss, sub: claims.sub, aud: claims.aud, azp: claims.azp as string | undefined })) {
-      throw new LoginRequiredError('The refreshed ID token names another user (OIDC Core §12.2); the session was ended.', 'identity_changed')
+    if (
+      claims &&
+      !sameIdentity(s.idClaims, {
+        iss: claims.iss,
+        sub: claims.sub,
+        aud: claims.aud,
+        azp: claims.azp as string | undefined,
+      })
+    ) {
+      throw new LoginRequiredError(
+        'The refreshed ID token names another user (OIDC Core §12.2); the session was ended.',
+        'identity_changed',
+      )
     }
     return {
       ...s,
@@ -382,10 +473,20 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
-  async function silentRenew(as: oauth.AuthorizationServer, s: Session, key: string, scope?: string): Promise<Session> {
+  async function silentRenew(
+    as: oauth.AuthorizationServer,
+    s: Session,
+    key: string,
+    scope?: string,
+  ): Promise<Session> {
     const { silentAuthorize } = await import('./silent.js')
     const redirectUri = cfg.silentRedirectUri ?? cfg.redirectUri
-    const { url, tx } = await authorizationUrl(as, { resource: key || undefined, scope, prompt: 'none', returnTo: '/' }, redirectUri, false)
+    const { url, tx } = await authorizationUrl(
+      as,
+      { resource: key || undefined, scope, prompt: 'none', returnTo: '/' },
+      redirectUri,
+      false,
+    )
     const params = await silentAuthorize(url, redirectUri, cfg.timeout, SILENT_FRAME)
     return exchange(as, tx, oauth.validateAuthResponse(as, client, params, tx.state), s)
   }
@@ -398,17 +499,28 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const stale = session?.tokens[key]?.accessToken
     const gen = generation
     const p = withLock(`oauth-spa:${cfg.ns}`, shared(), cfg.timeout * 3, sleep, async () => {
-      const current = readSession(await store.get('session'), cfg.ns) ?? (shared() ? undefined : session)
+      const current =
+        readSession(await store.get('session'), cfg.ns) ?? (shared() ? undefined : session)
       if (gen !== generation || !current) throw new LoginRequiredError()
       const adopted = current.tokens[key]
-      if (isFresh(adopted, cfg.now()) && hasScopes(adopted.scope, scope) && (!force || adopted.accessToken !== stale)) {
+      if (
+        isFresh(adopted, cfg.now()) &&
+        hasScopes(adopted.scope, scope) &&
+        (!force || adopted.accessToken !== stale)
+      ) {
         if (current !== session) show(current)
         return adopted
       }
       const as = await getServer()
-      const next = await (current.refreshToken ? refreshGrant : silentRenew)(as, current, key, scope)
+      const next = await (current.refreshToken ? refreshGrant : silentRenew)(
+        as,
+        current,
+        key,
+        scope,
+      )
       // A logout (here or in another tab) that happened meanwhile wins: discard the answer.
-      if (gen !== generation) throw new LoginRequiredError('Logged out while the token was being refreshed.')
+      if (gen !== generation)
+        throw new LoginRequiredError('Logged out while the token was being refreshed.')
       await store.set('session', next)
       tell('session')
       show(next)
@@ -419,12 +531,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         const error = toAuthError(err, 'Refreshing the session')
         if (isTransient(error) || gen !== generation) throw report(error)
         if (scope && error instanceof OAuthError && error.error === 'invalid_scope') {
-          throw new LoginRequiredError(`The session cannot get scope "${scope}" without a new login: call login({ scope: '${scope}' }).`, 'invalid_scope', scope)
+          throw new LoginRequiredError(
+            `The session cannot get scope "${scope}" without a new login: call login({ scope: '${scope}' }).`,
+            'invalid_scope',
+            scope,
+          )
         }
         const ended =
           error instanceof LoginRequiredError
             ? error
-            : new LoginRequiredError(`The session has ended (${(error as OAuthError).error ?? error.code}): call login().`, (error as OAuthError).error)
+            : new LoginRequiredError(
+                `The session has ended (${(error as OAuthError).error ?? error.code}): call login().`,
+                (error as OAuthError).error,
+              )
         if (session) await endSession('expired', ended)
         throw ended
       })
@@ -443,10 +562,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   ): Promise<{ url: URL; tx: Transaction }> {
     const methods = as.code_challenge_methods_supported
     if (methods && !methods.includes('S256')) {
-      throw new ConfigurationError('The authorization server does not offer PKCE with S256; this SDK refuses weaker logins.')
+      throw new ConfigurationError(
+        'The authorization server does not offer PKCE with S256; this SDK refuses weaker logins.',
+      )
     }
-    if (!as.authorization_endpoint) throw new ConfigurationError('The server metadata has no authorization_endpoint.')
-    const scope = [...new Set(`${cfg.scope} ${opts.scope ?? ''}`.split(' ').filter(Boolean))].join(' ')
+    if (!as.authorization_endpoint)
+      throw new ConfigurationError('The server metadata has no authorization_endpoint.')
+    const scope = [...new Set(`${cfg.scope} ${opts.scope ?? ''}`.split(' ').filter(Boolean))].join(
+      ' ',
+    )
     const resource = opts.resource ?? cfg.resource
     const openid = scope.split(' ').includes('openid')
     const tx: Transaction = {
@@ -456,7 +580,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       nonce: openid ? oauth.generateRandomNonce() : undefined,
       issuer: as.issuer,
       redirectUri,
-      returnTo: safeReturnTo(opts.returnTo ?? location.pathname + location.search + location.hash, origin),
+      returnTo: safeReturnTo(
+        opts.returnTo ?? location.pathname + location.search + location.hash,
+        origin,
+      ),
       scope,
       resource,
       maxAge: opts.maxAge,
@@ -487,7 +614,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return { url, tx }
   }
 
-  async function completeCallback(params: URLSearchParams, stateParam: string): Promise<{ returnTo: string }> {
+  async function completeCallback(
+    params: URLSearchParams,
+    stateParam: string,
+  ): Promise<{ returnTo: string }> {
     await ready
     const tx = await takeTransaction(store, stateParam)
     if (!tx) {
@@ -497,7 +627,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       )
     }
     if (cfg.now() - tx.createdAt > TRANSACTION_TTL) {
-      throw new CallbackError('This login took too long and expired. Call login() again.', 'expired')
+      throw new CallbackError(
+        'This login took too long and expired. Call login() again.',
+        'expired',
+      )
     }
     const as = await getServer()
     let validated: URLSearchParams
@@ -507,7 +640,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     } catch (err) {
       throw err instanceof oauth.AuthorizationResponseError
         ? toAuthError(err, 'Login')
-        : new CallbackError(`The login response was rejected: ${(err as Error).message}. Call login() again.`, 'invalid_response')
+        : new CallbackError(
+            `The login response was rejected: ${(err as Error).message}. Call login() again.`,
+            'invalid_response',
+          )
     }
     const gen = generation
     const next = await exchange(as, tx, validated)
@@ -534,15 +670,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
 
     async login(opts = {}) {
-      const { url } = await authorizationUrl(await getServer(), opts, cfg.redirectUri, true).catch((err) => {
-        throw report(toAuthError(err, 'Login'))
-      })
+      const { url } = await authorizationUrl(await getServer(), opts, cfg.redirectUri, true).catch(
+        (err) => {
+          throw report(toAuthError(err, 'Login'))
+        },
+      )
       cfg.navigate(url.href)
     },
 
     isCallback(url = location.href) {
       const u = new URL(url)
-      return u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'))
+      return (
+        u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'))
+      )
     },
 
     handleRedirectCallback(url = location.href) {
@@ -550,7 +690,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const params = new URLSearchParams(u.searchParams)
       // The app loaded inside our own silent-renewal iframe must leave the response to its parent.
       if (window.frameElement?.hasAttribute(SILENT_FRAME)) {
-        return Promise.reject(new CallbackError('Running inside the silent renewal frame.', 'in_silent_frame'))
+        return Promise.reject(
+          new CallbackError('Running inside the silent renewal frame.', 'in_silent_frame'),
+        )
       }
       // Clean the address bar first: nothing may render or fetch with the code in the URL.
       if (OAUTH_PARAMS.some((p) => u.searchParams.has(p))) {
@@ -559,7 +701,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       }
       const stateParam = params.get('state')
       if (!stateParam) {
-        return Promise.reject(report(new CallbackError('No authorization response in the URL. Call login() first.', 'no_response')))
+        return Promise.reject(
+          report(
+            new CallbackError(
+              'No authorization response in the URL. Call login() first.',
+              'no_response',
+            ),
+          ),
+        )
       }
       const key = `cb ${stateParam}`
       let p = inflight.get(key) as Promise<{ returnTo: string }> | undefined
@@ -576,7 +725,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       if (state.status === 'loading') await ready
       const key = opts.resource ?? cfg.resource ?? ''
       const t = session?.tokens[key]
-      if (!opts.forceRefresh && isFresh(t, cfg.now()) && hasScopes(t.scope, opts.scope)) return t.accessToken
+      if (!opts.forceRefresh && isFresh(t, cfg.now()) && hasScopes(t.scope, opts.scope))
+        return t.accessToken
       if (!session) throw new LoginRequiredError()
       return (await obtain(key, opts.scope, !!opts.forceRefresh)).accessToken
     },
@@ -595,11 +745,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         error = toAuthError(err, 'Logout')
       }
       await withLock(`oauth-spa:${cfg.ns}`, shared(), cfg.timeout * 3, sleep, async () => {
-        const current = readSession(await store.get('session').catch(() => undefined), cfg.ns) ?? session
+        const current =
+          readSession(await store.get('session').catch(() => undefined), cfg.ns) ?? session
         idToken = current?.idToken
         if (current && as?.revocation_endpoint) {
           const DPoP = await getDPoP(false)
-          const tokens = [current.refreshToken, ...Object.values(current.tokens).map((t) => t.accessToken)]
+          const tokens = [
+            current.refreshToken,
+            ...Object.values(current.tokens).map((t) => t.accessToken),
+          ]
           for (const token of tokens.filter((t): t is string => !!t)) {
             try {
               await withNonceRetry(
@@ -628,7 +782,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       if (idToken) end.searchParams.set('id_token_hint', idToken)
       end.searchParams.set(
         'post_logout_redirect_uri',
-        back ?? cfg.postLogoutRedirectUri ?? new URL(safeReturnTo(opts.returnTo, origin), origin).href,
+        back ??
+          cfg.postLogoutRedirectUri ??
+          new URL(safeReturnTo(opts.returnTo, origin), origin).href,
       )
       cfg.navigate(end.href)
     },

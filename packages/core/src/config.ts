@@ -56,10 +56,35 @@ export interface AuthClientOptions {
 export type Config = Required<
   Pick<
     AuthClientOptions,
-    'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'leeway' | 'autoRefresh' | 'fetchUserInfo' | 'timeout' | 'clockTolerance' | 'discoveryTtl' | 'now' | 'setTimeout' | 'clearTimeout' | 'navigate' | 'extraParams' | 'extraTokenParams'
+    | 'issuer'
+    | 'clientId'
+    | 'redirectUri'
+    | 'scope'
+    | 'leeway'
+    | 'autoRefresh'
+    | 'fetchUserInfo'
+    | 'timeout'
+    | 'clockTolerance'
+    | 'discoveryTtl'
+    | 'now'
+    | 'setTimeout'
+    | 'clearTimeout'
+    | 'navigate'
+    | 'extraParams'
+    | 'extraTokenParams'
   >
 > &
-  Pick<AuthClientOptions, 'resource' | 'audience' | 'postLogoutRedirectUri' | 'silentRedirectUri' | 'storage' | 'allowedOrigins' | 'fetch' | 'dpop'> & {
+  Pick<
+    AuthClientOptions,
+    | 'resource'
+    | 'audience'
+    | 'postLogoutRedirectUri'
+    | 'silentRedirectUri'
+    | 'storage'
+    | 'allowedOrigins'
+    | 'fetch'
+    | 'dpop'
+  > & {
     /** Namespace of everything stored: issuer + client id. */
     ns: string
     insecure: boolean
@@ -77,25 +102,38 @@ export function checkSecureUrl(value: string, name: string): URL {
     throw new ConfigurationError(`${name} must be an absolute URL, got "${value}".`)
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    throw new ConfigurationError(`${name} must use https (http is allowed for localhost only), got "${value}".`)
+    throw new ConfigurationError(
+      `${name} must use https (http is allowed for localhost only), got "${value}".`,
+    )
   }
   return url
 }
 
 export function resolveConfig(options: AuthClientOptions): Config {
-  if (!options || typeof options !== 'object') throw new ConfigurationError('createAuthClient needs an options object.')
+  if (!options || typeof options !== 'object')
+    throw new ConfigurationError('createAuthClient needs an options object.')
   if ('clientSecret' in options) {
     throw new ConfigurationError(
       'Do not pass a clientSecret: anything shipped to a browser is public. Register the app as a public client (token_endpoint_auth_method "none") and use PKCE, which this SDK always does.',
     )
   }
   const { issuer, clientId, redirectUri } = options
-  if (!issuer) throw new ConfigurationError('Pass `issuer`: the authorization server URL, e.g. "https://login.example.com".')
-  if (!clientId) throw new ConfigurationError('Pass `clientId`: the id of the public client registered for this app.')
-  if (!redirectUri) throw new ConfigurationError('Pass `redirectUri`: the URL of this app the server redirects back to, e.g. location.origin + "/callback".')
+  if (!issuer)
+    throw new ConfigurationError(
+      'Pass `issuer`: the authorization server URL, e.g. "https://login.example.com".',
+    )
+  if (!clientId)
+    throw new ConfigurationError(
+      'Pass `clientId`: the id of the public client registered for this app.',
+    )
+  if (!redirectUri)
+    throw new ConfigurationError(
+      'Pass `redirectUri`: the URL of this app the server redirects back to, e.g. location.origin + "/callback".',
+    )
   const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
   checkSecureUrl(redirectUri, 'redirectUri')
-  for (const o of options.allowedOrigins ?? []) checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins entry')
+  for (const o of options.allowedOrigins ?? [])
+    checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins entry')
   return {
     scope: 'openid profile email offline_access',
     leeway: 60,

@@ -28,12 +28,18 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
   }
   let as: oauth.AuthorizationServer
   try {
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oidc' }))
+    as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oidc' }),
+    )
   } catch (err) {
     // Only a server without the OIDC document gets a second request; a server that is down does not.
     if (err instanceof TypeError || err instanceof DOMException) throw toAuthError(err, 'Discovery')
     try {
-      as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oauth2' }))
+      as = await oauth.processDiscoveryResponse(
+        issuer,
+        await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oauth2' }),
+      )
     } catch {
       throw toAuthError(err, 'Discovery')
     }

@@ -5,7 +5,9 @@ const KEY = 'dpop'
 const ALGS = ['ES256', 'PS256', 'RS256']
 
 const isKeyPair = (x: unknown): x is CryptoKeyPair =>
-  !!x && (x as CryptoKeyPair).privateKey instanceof CryptoKey && (x as CryptoKeyPair).publicKey instanceof CryptoKey
+  !!x &&
+  (x as CryptoKeyPair).privateKey instanceof CryptoKey &&
+  (x as CryptoKeyPair).publicKey instanceof CryptoKey
 
 /** Pass as `dpop` to {@link createAuthClient} to sender-constrain tokens. */
 export type DPoPLoader = typeof dpop

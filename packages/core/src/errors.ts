@@ -55,11 +55,7 @@ export class CallbackError extends AuthError {
   constructor(
     message: string,
     readonly reason:
-      | 'no_response'
-      | 'unknown_state'
-      | 'expired'
-      | 'invalid_response'
-      | 'in_silent_frame',
+      'no_response' | 'unknown_state' | 'expired' | 'invalid_response' | 'in_silent_frame',
   ) {
     super(message)
   }

@@ -23,7 +23,12 @@ interface Rule {
 const toRule = (entry: AllowedOrigin): Rule => {
   const e = typeof entry === 'string' ? { url: entry } : entry
   const u = new URL(e.url)
-  return { origin: u.origin, path: u.pathname === '/' ? '' : u.pathname.replace(/\/?$/, '/'), resource: e.resource, scope: e.scope }
+  return {
+    origin: u.origin,
+    path: u.pathname === '/' ? '' : u.pathname.replace(/\/?$/, '/'),
+    resource: e.resource,
+    scope: e.scope,
+  }
 }
 
 /** The most specific rule that covers `url`: exact origin (scheme, host, port) and path prefix. */
@@ -79,7 +84,8 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
             DPoP: token.tokenType === 'dpop' ? DPoP : undefined,
             // oauth4webapi builds the headers (Authorization, DPoP proof); the caller's request keeps
             // its body, signal, credentials and mode.
-            [oauth.customFetch]: (_u, o) => base(new Request(req, { headers: o.headers, redirect: 'manual' })),
+            [oauth.customFetch]: (_u, o) =>
+              base(new Request(req, { headers: o.headers, redirect: 'manual' })),
           },
         )
       } catch (err) {

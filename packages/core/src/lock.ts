@@ -20,7 +20,10 @@ export async function withLock<T>(
     try {
       return await locks.request(name, { signal: AbortSignal.timeout(timeoutMs) }, fn)
     } catch (err) {
-      if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      if (
+        err instanceof DOMException &&
+        (err.name === 'TimeoutError' || err.name === 'AbortError')
+      ) {
         throw new TimeoutError('Another tab held the session lock too long. Try again.')
       }
       throw err
@@ -36,7 +39,8 @@ export async function withLock<T>(
       await sleep(25)
       if (((await store.get(LEASE)) as { id?: string } | undefined)?.id === id) break
     }
-    if (waited > timeoutMs) throw new TimeoutError('Another tab held the session lease too long. Try again.')
+    if (waited > timeoutMs)
+      throw new TimeoutError('Another tab held the session lease too long. Try again.')
     await sleep(50)
   }
   try {

@@ -3,7 +3,8 @@
  * `/\host`, `javascript:` and anything that resolves to another origin (no open redirect).
  */
 export function safeReturnTo(value: string | undefined, origin: string): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+    return '/'
   try {
     const url = new URL(value, origin)
     return url.origin === origin ? url.pathname + url.search + url.hash : '/'

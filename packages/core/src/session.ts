@@ -36,7 +36,12 @@ const MAX_LIFETIME = 365 * 86400
 /** Lifetimes below this are raised to it, so a server answering `expires_in: 0` causes no storm. */
 const MIN_LIFETIME = 10
 
-export function toStoredToken(res: oauth.TokenEndpointResponse, now: number, leewaySeconds: number, fallbackScope: string): StoredToken {
+export function toStoredToken(
+  res: oauth.TokenEndpointResponse,
+  now: number,
+  leewaySeconds: number,
+  fallbackScope: string,
+): StoredToken {
   const given = res.expires_in
   const lifetime = Math.min(
     MAX_LIFETIME,
@@ -58,7 +63,14 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 /** Anything that is not a session of this namespace in the current version is treated as absent. */
 export function readSession(x: unknown, ns: string): Session | undefined {
-  if (!isObject(x) || x.v !== 1 || x.ns !== ns || !isObject(x.user) || typeof x.user.sub !== 'string') return
+  if (
+    !isObject(x) ||
+    x.v !== 1 ||
+    x.ns !== ns ||
+    !isObject(x.user) ||
+    typeof x.user.sub !== 'string'
+  )
+    return
   if (!isObject(x.tokens) || !isObject(x.idClaims)) return
   for (const t of Object.values(x.tokens)) {
     if (!isObject(t) || typeof t.accessToken !== 'string' || typeof t.expiresAt !== 'number') return

@@ -6,7 +6,12 @@ import { LoginRequiredError, TimeoutError } from './errors.js'
  * once it is same-origin again — no postMessage, so no message from another window can be
  * mistaken for it. The iframe carries `marker` so the app loaded inside it stays out of the way.
  */
-export function silentAuthorize(url: URL, redirectUri: string, timeoutMs: number, marker: string): Promise<URLSearchParams> {
+export function silentAuthorize(
+  url: URL,
+  redirectUri: string,
+  timeoutMs: number,
+  marker: string,
+): Promise<URLSearchParams> {
   const expected = new URL(redirectUri)
   return new Promise((resolve, reject) => {
     const iframe = document.createElement('iframe')
@@ -18,7 +23,14 @@ export function silentAuthorize(url: URL, redirectUri: string, timeoutMs: number
       settle()
     }
     const timer = setTimeout(
-      () => finish(() => reject(new TimeoutError('Silent renewal timed out (third-party cookies blocked or the server needs interaction): call login().'))),
+      () =>
+        finish(() =>
+          reject(
+            new TimeoutError(
+              'Silent renewal timed out (third-party cookies blocked or the server needs interaction): call login().',
+            ),
+          ),
+        ),
       timeoutMs,
     )
     iframe.onload = () => {

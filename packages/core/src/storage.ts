@@ -39,7 +39,10 @@ export function indexedDbStore(ns: string): TokenStore {
  * Wraps a store so that the first failure (IndexedDB missing, blocked, over quota, evicted)
  * switches to memory for good and reports why; the app keeps working in this tab.
  */
-export function withFallback(primary: TokenStore, onFallback: (reason: string) => void): TokenStore {
+export function withFallback(
+  primary: TokenStore,
+  onFallback: (reason: string) => void,
+): TokenStore {
   let active = primary
   const run =
     <A extends unknown[], R>(op: (s: TokenStore, ...a: A) => Promise<R>) =>

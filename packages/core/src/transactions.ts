@@ -19,7 +19,11 @@ export interface Transaction {
 export const TRANSACTION_TTL = 600_000
 const PREFIX = 'tx:'
 
-export async function saveTransaction(store: TokenStore, tx: Transaction, now: number): Promise<void> {
+export async function saveTransaction(
+  store: TokenStore,
+  tx: Transaction,
+  now: number,
+): Promise<void> {
   await Promise.all(
     (await store.keys())
       .filter((k) => k.startsWith(PREFIX))
@@ -32,7 +36,10 @@ export async function saveTransaction(store: TokenStore, tx: Transaction, now: n
 }
 
 /** Reads and deletes in one go: a state is usable once, whatever the outcome. */
-export async function takeTransaction(store: TokenStore, state: string): Promise<Transaction | undefined> {
+export async function takeTransaction(
+  store: TokenStore,
+  state: string,
+): Promise<Transaction | undefined> {
   const key = PREFIX + state
   const tx = (await store.get(key)) as Transaction | undefined
   if (tx === undefined) return undefined
@@ -41,5 +48,7 @@ export async function takeTransaction(store: TokenStore, state: string): Promise
 }
 
 export const clearTransactions = async (store: TokenStore): Promise<void> => {
-  await Promise.all((await store.keys()).filter((k) => k.startsWith(PREFIX)).map((k) => store.del(k)))
+  await Promise.all(
+    (await store.keys()).filter((k) => k.startsWith(PREFIX)).map((k) => store.del(k)),
+  )
 }

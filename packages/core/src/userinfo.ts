@@ -14,5 +14,10 @@ export async function fetchUserInfo(
   accessToken: string,
   DPoP?: oauth.DPoPHandle,
 ): Promise<Record<string, unknown>> {
-  return oauth.processUserInfoResponse(as, client, sub, await oauth.userInfoRequest(as, client, accessToken, httpOptions(cfg, DPoP)))
+  return oauth.processUserInfoResponse(
+    as,
+    client,
+    sub,
+    await oauth.userInfoRequest(as, client, accessToken, httpOptions(cfg, DPoP)),
+  )
 }
