@@ -213,6 +213,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let server: Promise<oauth.AuthorizationServer> | undefined
   let dpopHandle: oauth.DPoPHandle | undefined
   const inflight = new Map<string, Promise<unknown>>()
+  let lastCallback: Promise<{ returnTo: string }> | undefined
 
   function show(s: Session | undefined, error: AuthError | null = null) {
     session = s
@@ -700,6 +701,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (url === location.href) history.replaceState(history.state, '', u.href)
       }
       const stateParam = params.get('state')
+      // A second call after the URL was cleaned (StrictMode, a double click) shares the first outcome.
+      if (!stateParam && lastCallback && url === location.href) return lastCallback
       if (!stateParam) {
         return Promise.reject(
           report(
@@ -718,7 +721,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         })
         inflight.set(key, p) // kept: a second call for the same response gets the same outcome
       }
-      return p
+      return (lastCallback = p)
     },
 
     async getAccessToken(opts = {}) {

@@ -1,0 +1,8 @@
+export { AuthProvider, useAuthClient } from './AuthProvider.js'
+export type { AuthProviderProps } from './AuthProvider.js'
+export { useAuth } from './useAuth.js'
+export type { UseAuthResult } from './useAuth.js'
+export { useAccessToken } from './useAccessToken.js'
+export type { UseAccessTokenOptions, UseAccessTokenResult } from './useAccessToken.js'
+export { useAuthCallback } from './useAuthCallback.js'
+export type { UseAuthCallbackOptions, UseAuthCallbackResult } from './useAuthCallback.js'

@@ -1,0 +1,5 @@
+export { AuthClientKey, createAuthPlugin, useAuthClient } from './createAuthPlugin.js'
+export { useAuth } from './useAuth.js'
+export type { UseAuthResult } from './useAuth.js'
+export { useAccessToken } from './useAccessToken.js'
+export type { UseAccessTokenOptions, UseAccessTokenResult } from './useAccessToken.js'

@@ -1,0 +1,34 @@
+import { getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ShallowRef } from 'vue'
+import type { AuthClient, AuthState } from '@oauth-spa/core'
+import { useAuthClient } from './createAuthPlugin.js'
+
+export interface UseAuthResult {
+  /** The client's current snapshot; replaced (never mutated) when it changes. */
+  state: Readonly<ShallowRef<AuthState>>
+  login: AuthClient['login']
+  logout: AuthClient['logout']
+}
+
+/**
+ * The current {@link AuthState} as a read-only ref, kept up to date until the calling component
+ * (or effect scope) is disposed. Narrow on `state.value.status` to read `user`. Pass `client` to
+ * use one that was not provided by {@link createAuthPlugin}.
+ *
+ * @example
+ * ```ts
+ * const { state, login } = useAuth()
+ * const name = computed(() => (state.value.status === 'authenticated' ? state.value.user.name : ''))
+ * ```
+ */
+export function useAuth(client: AuthClient = useAuthClient()): UseAuthResult {
+  const state = shallowRef(client.getState())
+  const unsubscribe = client.subscribe(() => {
+    state.value = client.getState()
+  })
+  if (getCurrentScope()) onScopeDispose(unsubscribe)
+  return {
+    state: shallowReadonly(state),
+    login: (options) => client.login(options),
+    logout: (options) => client.logout(options),
+  }
+}
