@@ -44,7 +44,8 @@ export function toAuthError(err: unknown, what: string): AuthError {
       status = cause.status
       retryAfter = cause.headers.get('retry-after')
     }
-    if (err.code !== oauth.RESPONSE_IS_NOT_CONFORM || status === undefined || status < 400) {
+    // An error status decides, whatever the body (empty, HTML, not JSON); otherwise the body is at fault.
+    if (status === undefined || status < 400) {
       // A body we cannot read (HTML from a proxy, truncated JSON) is a passing fault, not a verdict.
       if (
         err.code === oauth.RESPONSE_IS_NOT_JSON ||

@@ -40,13 +40,19 @@ describe('createAuthClient options', () => {
     expect(create({ redirectUri: 'http://app.example/callback' })).toThrow(ConfigurationError)
   })
 
-  test.each([['issuer'], ['clientId'], ['redirectUri']])('refuses a missing %s with a message naming it', (key) => {
-    const options: Record<string, unknown> = { ...valid() }
-    delete options[key]
-    expect(() => createAuthClient(options as unknown as AuthClientOptions)).toThrow(
-      expect.objectContaining({ code: 'configuration_error', message: expect.stringContaining(key) }),
-    )
-  })
+  test.each([['issuer'], ['clientId'], ['redirectUri']])(
+    'refuses a missing %s with a message naming it',
+    (key) => {
+      const options: Record<string, unknown> = { ...valid() }
+      delete options[key]
+      expect(() => createAuthClient(options as unknown as AuthClientOptions)).toThrow(
+        expect.objectContaining({
+          code: 'configuration_error',
+          message: expect.stringContaining(key),
+        }),
+      )
+    },
+  )
 
   test('refuses a clientSecret', () => {
     expect(create({ clientSecret: 's3cret' })).toThrow(ConfigurationError)
@@ -55,7 +61,36 @@ describe('createAuthClient options', () => {
 
   test('refuses a non-https allowedOrigins entry', () => {
     expect(create({ allowedOrigins: ['http://api.example'] })).toThrow(ConfigurationError)
-    expect(create({ allowedOrigins: [{ url: 'http://api.example/v1/' }] })).toThrow(ConfigurationError)
+    expect(create({ allowedOrigins: [{ url: 'http://api.example/v1/' }] })).toThrow(
+      ConfigurationError,
+    )
+  })
+
+  test('options explicitly set to undefined fall back to the defaults', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, {
+      scope: undefined,
+      leeway: undefined,
+      timeout: undefined,
+      now: undefined,
+      setTimeout: undefined,
+      clearTimeout: undefined,
+      extraParams: undefined,
+    })
+    await auth.login()
+    expect(server.lastNavigation().searchParams.get('scope')).toBe(
+      'openid profile email offline_access',
+    )
+  })
+
+  test('leeway: undefined does not turn every getAccessToken into a refresh', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, { leeway: undefined })
+    await auth.login()
+    await auth.handleRedirectCallback(server.authorize(server.lastNavigation().href))
+    await auth.getAccessToken()
+    await auth.getAccessToken()
+    expect(server.tokenRequests).toHaveLength(1)
   })
 
   test('creating a client does no network I/O', async () => {

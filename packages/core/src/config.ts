@@ -148,7 +148,8 @@ export function resolveConfig(options: AuthClientOptions): Config {
     navigate: (url) => location.assign(url),
     extraParams: {},
     extraTokenParams: {},
-    ...options,
+    // `{ scope: undefined }` (props passed through by a wrapper) keeps the default.
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     ns: `${issuer}|${clientId}`,
     insecure,
   }

@@ -2,6 +2,10 @@ import type { TokenStore } from './storage.js'
 import { TimeoutError } from './errors.js'
 
 const LEASE = 'lease'
+interface Lease {
+  id: string
+  until: number
+}
 
 /**
  * Runs `fn` while no other tab of this origin runs it for the same name. Web Locks where the
@@ -32,20 +36,23 @@ export async function withLock<T>(
   // No shared store (memory): nothing to coordinate with.
   if (!store) return fn()
   const id = crypto.randomUUID()
+  const mine = () => ({ id, until: Date.now() + timeoutMs })
+  const free = (lease: unknown) => !lease || (lease as Lease).until < Date.now()
   for (let waited = 0; ; waited += 50) {
-    const lease = (await store.get(LEASE)) as { id: string; until: number } | undefined
-    if (!lease || lease.until < Date.now()) {
-      await store.set(LEASE, { id, until: Date.now() + timeoutMs })
-      await sleep(25)
-      if (((await store.get(LEASE)) as { id?: string } | undefined)?.id === id) break
+    if (store.update) {
+      await store.update(LEASE, (lease) => (free(lease) ? mine() : lease))
+    } else if (free(await store.get(LEASE))) {
+      await store.set(LEASE, mine())
+      await sleep(25) // best effort: a store without update() cannot compare-and-set
     }
-    if (waited > timeoutMs)
-      throw new TimeoutError('Another tab held the session lease too long. Try again.')
+    if (((await store.get(LEASE)) as Lease | undefined)?.id === id) break
+    if (waited > timeoutMs) throw new TimeoutError('Another tab held the session lease too long. Try again.')
     await sleep(50)
   }
   try {
     return await fn()
   } finally {
-    if (((await store.get(LEASE)) as { id?: string } | undefined)?.id === id) await store.del(LEASE)
+    await store.update?.(LEASE, (lease) => ((lease as Lease | undefined)?.id === id ? undefined : lease))
+    if (!store.update && ((await store.get(LEASE)) as Lease | undefined)?.id === id) await store.del(LEASE)
   }
 }

@@ -7,7 +7,10 @@ export function safeReturnTo(value: string | undefined, origin: string): string 
     return '/'
   try {
     const url = new URL(value, origin)
-    return url.origin === origin ? url.pathname + url.search + url.hash : '/'
+    // Checked after normalisation too: `/.//evil.com` becomes `//evil.com`.
+    return url.origin === origin && !/^\/[/\\]/.test(url.pathname)
+      ? url.pathname + url.search + url.hash
+      : '/'
   } catch {
     return '/'
   }

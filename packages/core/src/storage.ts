@@ -1,4 +1,4 @@
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval'
+import { createStore, del, get, keys, set, update, type UseStore } from 'idb-keyval'
 
 /**
  * Where the SDK keeps its records (session, login transactions, DPoP key, cached metadata).
@@ -10,6 +10,11 @@ export interface TokenStore {
   set(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
   keys(): Promise<string[]>
+  /**
+   * Optional atomic read-modify-write. With it, tabs that lack Web Locks coordinate refreshes
+   * through a compare-and-set lease; without it, through a write-then-read-back lease.
+   */
+  update?(key: string, fn: (old: unknown) => unknown): Promise<void>
 }
 
 export function memoryStore(): TokenStore {
@@ -19,6 +24,7 @@ export function memoryStore(): TokenStore {
     set: async (key, value) => void map.set(key, value),
     del: async (key) => void map.delete(key),
     keys: async () => [...map.keys()],
+    update: async (key, fn) => void map.set(key, fn(map.get(key))),
   }
 }
 
@@ -32,6 +38,8 @@ export function indexedDbStore(ns: string): TokenStore {
     set: async (key, value) => set(key, value, store()),
     del: async (key) => del(key, store()),
     keys: async () => keys<string>(store()),
+    // One readwrite transaction: a compare-and-set no other tab can interleave with.
+    update: async (key, fn) => update(key, fn, store()),
   }
 }
 
@@ -61,5 +69,6 @@ export function withFallback(
     set: run((s, k: string, v: unknown) => s.set(k, v)),
     del: run((s, k: string) => s.del(k)),
     keys: run((s) => s.keys()),
+    update: primary.update && run((s, k: string, fn: (old: unknown) => unknown) => s.update!(k, fn)),
   }
 }
