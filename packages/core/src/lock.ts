@@ -46,13 +46,17 @@ export async function withLock<T>(
       await sleep(25) // best effort: a store without update() cannot compare-and-set
     }
     if (((await store.get(LEASE)) as Lease | undefined)?.id === id) break
-    if (waited > timeoutMs) throw new TimeoutError('Another tab held the session lease too long. Try again.')
+    if (waited > timeoutMs)
+      throw new TimeoutError('Another tab held the session lease too long. Try again.')
     await sleep(50)
   }
   try {
     return await fn()
   } finally {
-    await store.update?.(LEASE, (lease) => ((lease as Lease | undefined)?.id === id ? undefined : lease))
-    if (!store.update && ((await store.get(LEASE)) as Lease | undefined)?.id === id) await store.del(LEASE)
+    await store.update?.(LEASE, (lease) =>
+      (lease as Lease | undefined)?.id === id ? undefined : lease,
+    )
+    if (!store.update && ((await store.get(LEASE)) as Lease | undefined)?.id === id)
+      await store.del(LEASE)
   }
 }

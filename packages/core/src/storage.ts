@@ -69,6 +69,7 @@ export function withFallback(
     set: run((s, k: string, v: unknown) => s.set(k, v)),
     del: run((s, k: string) => s.del(k)),
     keys: run((s) => s.keys()),
-    update: primary.update && run((s, k: string, fn: (old: unknown) => unknown) => s.update!(k, fn)),
+    update:
+      primary.update && run((s, k: string, fn: (old: unknown) => unknown) => s.update!(k, fn)),
   }
 }
