@@ -149,7 +149,9 @@ export function resolveConfig(options: AuthClientOptions): Config {
     extraParams: {},
     extraTokenParams: {},
     // `{ scope: undefined }` (props passed through by a wrapper) keeps the default.
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    ...(Object.fromEntries(
+      Object.entries(options).filter(([, v]) => v !== undefined),
+    ) as AuthClientOptions),
     ns: `${issuer}|${clientId}`,
     insecure,
   }

@@ -8,3 +8,24 @@ export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({
   signal: () => AbortSignal.timeout(cfg.timeout),
   DPoP,
 })
+
+/** One retry when the server asks for a DPoP nonce (RFC 9449 §8); never a loop. */
+export async function withNonceRetry<T>(
+  run: (DPoP?: oauth.DPoPHandle) => Promise<T>,
+  DPoP?: oauth.DPoPHandle,
+): Promise<T> {
+  try {
+    return await run(DPoP)
+  } catch (err) {
+    if (DPoP && oauth.isDPoPNonceError(err)) return run(DPoP)
+    throw err
+  }
+}
+
+/** Token request parameters: the API (RFC 8707), the provider's `audience`, extra scope. */
+export const tokenParams = (cfg: Config, resource?: string, scope?: string) =>
+  Object.fromEntries(
+    Object.entries({ resource, audience: cfg.audience, scope, ...cfg.extraTokenParams }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
+  )

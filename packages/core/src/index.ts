@@ -7,7 +7,7 @@ export type {
   LoginOptions,
   LogoutOptions,
   StorageInfo,
-} from './client.js'
+} from './types.js'
 export type { AuthClientOptions } from './config.js'
 export { createAuthFetch } from './fetch.js'
 export type { AllowedOrigin, AuthFetchOptions } from './fetch.js'

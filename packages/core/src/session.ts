@@ -1,4 +1,5 @@
 import type * as oauth from 'oauth4webapi'
+import { DPoPError, LoginRequiredError } from './errors.js'
 
 /** Claims of the logged-in user: the ID token's, plus UserInfo's when `fetchUserInfo` is on. */
 export interface User {
@@ -81,3 +82,52 @@ export function readSession(x: unknown, ns: string): Session | undefined {
 
 export const sameIdentity = (a: Session['idClaims'], b: Session['idClaims']): boolean =>
   a.iss === b.iss && a.sub === b.sub && String(a.aud) === String(b.aud) && a.azp === b.azp
+
+const PROTOCOL_CLAIMS = [
+  'iss',
+  'aud',
+  'azp',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'jti',
+  'sid',
+]
+
+/** The user's claims from a validated ID token, without the protocol ones. */
+export const userOf = (claims: oauth.IDToken): User =>
+  Object.fromEntries(Object.entries(claims).filter(([k]) => !PROTOCOL_CLAIMS.includes(k))) as User
+
+/**
+ * Checks a token response before anything of it is stored: DPoP binding when a proof was sent,
+ * and the same user as the session's (OIDC Core §12.2). Returns the ID token's identity.
+ */
+export function checkTokens(
+  res: oauth.TokenEndpointResponse,
+  claims: oauth.IDToken | undefined,
+  DPoP: oauth.DPoPHandle | undefined,
+  base: Session['idClaims'] | undefined,
+): Session['idClaims'] | undefined {
+  if (DPoP && res.token_type !== 'dpop') {
+    throw new DPoPError(
+      `DPoP was used but the server issued a "${res.token_type}" token; nothing was stored. Enable DPoP for this client at the server.`,
+    )
+  }
+  const id = claims && {
+    iss: claims.iss,
+    sub: claims.sub,
+    aud: claims.aud,
+    azp: claims.azp as string | undefined,
+  }
+  if (id && base && !sameIdentity(base, id)) {
+    throw new LoginRequiredError(
+      'The server answered for another user: call login().',
+      'identity_changed',
+    )
+  }
+  return id
+}

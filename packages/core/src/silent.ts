@@ -1,21 +1,21 @@
+import { SILENT_FRAME } from './context.js'
 import { LoginRequiredError, TimeoutError } from './errors.js'
 
 /**
  * Runs an authorization request with `prompt=none` in a hidden iframe and resolves with the
  * parameters the server redirected back with. The response is read from the iframe's location
  * once it is same-origin again — no postMessage, so no message from another window can be
- * mistaken for it. The iframe carries `marker` so the app loaded inside it stays out of the way.
+ * mistaken for it. The iframe is marked so that the app loaded inside it stays out of the way.
  */
 export function silentAuthorize(
   url: URL,
   redirectUri: string,
   timeoutMs: number,
-  marker: string,
 ): Promise<URLSearchParams> {
   const expected = new URL(redirectUri)
   return new Promise((resolve, reject) => {
     const iframe = document.createElement('iframe')
-    iframe.setAttribute(marker, '')
+    iframe.setAttribute(SILENT_FRAME, '')
     iframe.hidden = true
     const finish = (settle: () => void) => {
       clearTimeout(timer)

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { createStore, del, get, keys, set } from 'idb-keyval'
 import { afterEach } from 'vitest'
 import { createAuthClient } from '../client.js'
-import type { AuthClient, LoginOptions } from '../client.js'
+import type { AuthClient, LoginOptions } from '../types.js'
 import type { AuthClientOptions } from '../config.js'
 import { FakeServer } from './fake-server.js'
 

@@ -1,0 +1,209 @@
+import * as oauth from 'oauth4webapi'
+import type { Ctx } from './context.js'
+import { CallbackError, ConfigurationError, LoginRequiredError } from './errors.js'
+import { toAuthError } from './classify.js'
+import { httpOptions, tokenParams, withNonceRetry } from './http.js'
+import { safeReturnTo } from './return-to.js'
+import { checkTokens, toStoredToken, userOf, type Session } from './session.js'
+import {
+  saveTransaction,
+  takeTransaction,
+  TRANSACTION_TTL,
+  type Transaction,
+} from './transactions.js'
+import type { LoginOptions } from './types.js'
+
+// Loaded on demand (login, callback, silent renewal): pages that only use a stored session do not
+// download it.
+
+/** Builds the authorization request: PKCE S256, a fresh `state` (256 bits) and `nonce`. */
+export async function authorizationUrl(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  opts: LoginOptions,
+  redirectUri: string,
+  persist: boolean,
+): Promise<{ url: URL; tx: Transaction }> {
+  const { cfg } = ctx
+  if (
+    !as.code_challenge_methods_supported?.includes('S256') &&
+    as.code_challenge_methods_supported
+  ) {
+    throw new ConfigurationError('The server does not offer PKCE with S256: refusing to log in.')
+  }
+  if (!as.authorization_endpoint)
+    throw new ConfigurationError('The server metadata has no authorization_endpoint.')
+  const scope = [...new Set(`${cfg.scope} ${opts.scope ?? ''}`.split(' ').filter(Boolean))].join(
+    ' ',
+  )
+  const resource = opts.resource ?? cfg.resource
+  const tx: Transaction = {
+    v: 1,
+    state: oauth.generateRandomState(),
+    verifier: oauth.generateRandomCodeVerifier(),
+    nonce: scope.split(' ').includes('openid') ? oauth.generateRandomNonce() : undefined,
+    issuer: as.issuer,
+    redirectUri,
+    returnTo: safeReturnTo(
+      opts.returnTo ?? location.pathname + location.search + location.hash,
+      location.origin,
+    ),
+    scope,
+    resource,
+    maxAge: opts.maxAge,
+    createdAt: cfg.now(),
+  }
+  const url = new URL(as.authorization_endpoint)
+  const DPoP = await ctx.dpop(true)
+  const params: Record<string, string | undefined> = {
+    ...cfg.extraParams,
+    ...opts.extraParams,
+    client_id: cfg.clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope,
+    state: tx.state,
+    nonce: tx.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(tx.verifier),
+    code_challenge_method: 'S256',
+    resource,
+    audience: cfg.audience,
+    prompt: opts.prompt,
+    login_hint: opts.loginHint,
+    max_age: opts.maxAge?.toString(),
+    dpop_jkt: await DPoP?.calculateThumbprint(),
+  }
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
+  if (persist) await saveTransaction(ctx.store, tx, tx.createdAt)
+  return { url, tx }
+}
+
+/** Exchanges the code (never retried but for a DPoP nonce) and validates the ID token. */
+export async function exchange(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  tx: Transaction,
+  params: URLSearchParams,
+  base?: Session,
+): Promise<Session> {
+  const { cfg, client } = ctx
+  const DPoP = await ctx.dpop(true)
+  const res = await withNonceRetry(
+    async (d) =>
+      oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          oauth.None(),
+          params,
+          tx.redirectUri,
+          tx.verifier,
+          {
+            ...httpOptions(cfg, d),
+            additionalParameters: tokenParams(cfg, tx.resource),
+          },
+        ),
+        {
+          expectedNonce: tx.nonce ?? oauth.expectNoNonce,
+          requireIdToken: !!tx.nonce,
+          maxAge: tx.maxAge,
+        },
+      ),
+    DPoP,
+  )
+  const claims = oauth.getValidatedIdTokenClaims(res)
+  const idClaims = checkTokens(res, claims, DPoP, base?.idClaims) ??
+    base?.idClaims ?? { iss: as.issuer, sub: '', aud: cfg.clientId }
+  let user = claims ? userOf(claims) : (base?.user ?? { sub: '' })
+  if (cfg.fetchUserInfo && claims && as.userinfo_endpoint) {
+    try {
+      const { fetchUserInfo } = await import('./userinfo.js')
+      user = {
+        ...(await fetchUserInfo(cfg, as, client, claims.sub, res.access_token, DPoP)),
+        ...user,
+      }
+    } catch (err) {
+      ctx.report(toAuthError(err, 'UserInfo'))
+    }
+  }
+  return {
+    v: 1,
+    ns: cfg.ns,
+    user,
+    idClaims,
+    idToken: res.id_token ?? base?.idToken,
+    refreshToken: res.refresh_token ?? base?.refreshToken,
+    tokens: {
+      ...base?.tokens,
+      [tx.resource ?? '']: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
+    },
+    dpop: !!DPoP,
+  }
+}
+
+export async function login(ctx: Ctx, opts: LoginOptions): Promise<void> {
+  const { url } = await authorizationUrl(ctx, await ctx.server(), opts, ctx.cfg.redirectUri, true)
+  ctx.cfg.navigate(url.href)
+}
+
+/** The rest of `handleRedirectCallback`, after the URL was cleaned. */
+export async function completeCallback(
+  ctx: Ctx,
+  params: URLSearchParams,
+  state: string,
+): Promise<{ returnTo: string }> {
+  const tx = await takeTransaction(ctx.store, state)
+  if (!tx) {
+    throw new CallbackError(
+      'This login response is unknown or already used (reload, Back, another tab): call login() again.',
+      'unknown_state',
+    )
+  }
+  if (ctx.cfg.now() - tx.createdAt > TRANSACTION_TTL) {
+    throw new CallbackError('This login took too long and expired: call login() again.', 'expired')
+  }
+  const as = await ctx.server()
+  let validated: URLSearchParams
+  try {
+    // state first, then `error=`, then RFC 9207 `iss` against the server this login was sent to.
+    validated = oauth.validateAuthResponse(
+      { ...as, issuer: tx.issuer },
+      ctx.client,
+      params,
+      tx.state,
+    )
+  } catch (err) {
+    throw err instanceof oauth.AuthorizationResponseError
+      ? toAuthError(err, 'Login')
+      : new CallbackError(
+          `The login response was rejected (${(err as Error).message}): call login() again.`,
+          'invalid_response',
+        )
+  }
+  const gen = ctx.gen
+  const next = await exchange(ctx, as, tx, validated)
+  if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during login.')
+  await ctx.store.set('session', next)
+  ctx.tell('session')
+  ctx.show(next)
+  ctx.emit('loggedIn', { user: next.user })
+  return { returnTo: tx.returnTo }
+}
+
+/** Renewal without a refresh token: `prompt=none` in a hidden iframe, same checks as a login. */
+export async function silentRenew(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  s: Session,
+  key: string,
+  scope?: string,
+) {
+  const { silentAuthorize } = await import('./silent.js')
+  const redirectUri = ctx.cfg.silentRedirectUri ?? ctx.cfg.redirectUri
+  const opts = { resource: key || undefined, scope, prompt: 'none', returnTo: '/' }
+  const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
+  const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
+  return exchange(ctx, as, tx, oauth.validateAuthResponse(as, ctx.client, params, tx.state), s)
+}

@@ -1,0 +1,85 @@
+import type { AuthError } from './errors.js'
+import type { User } from './session.js'
+
+export type StorageInfo = { type: 'indexeddb' | 'memory' | 'custom'; fallbackReason?: string }
+
+interface BaseState {
+  error: AuthError | null
+  storage: StorageInfo
+}
+/** One immutable snapshot; `status` decides which fields are set. */
+export type AuthState =
+  | (BaseState & { status: 'loading'; user: null; expiresAt: null })
+  | (BaseState & { status: 'unauthenticated'; user: null; expiresAt: null })
+  | (BaseState & {
+      status: 'authenticated'
+      user: User
+      /** When the default access token expires (ms, local clock); it is refreshed before. */
+      expiresAt: number
+    })
+
+export interface AuthEvents {
+  loggedIn: { user: User }
+  tokenRefreshed: { resource: string; expiresAt: number }
+  sessionEnded: {
+    reason: 'logout' | 'expired' | 'other_tab' | 'invalid_session'
+    error?: AuthError
+  }
+  error: { error: AuthError }
+  storageFallback: { reason: string }
+}
+
+export interface LoginOptions {
+  /** Same-origin path to come back to. Default: the current path. */
+  returnTo?: string
+  /** More scopes than the configured ones. */
+  scope?: string
+  resource?: string
+  prompt?: string
+  loginHint?: string
+  /** Seconds; the ID token's `auth_time` is then checked. */
+  maxAge?: number
+  extraParams?: Record<string, string>
+}
+
+export interface GetAccessTokenOptions {
+  /** API the token is for (RFC 8707). Default: the client's `resource`. */
+  resource?: string
+  /** Scopes the token must carry; missing ones are asked for through refresh. */
+  scope?: string
+  /** Skip the cache (e.g. the API said `invalid_token`). Still one refresh across tabs. */
+  forceRefresh?: boolean
+}
+
+export interface LogoutOptions {
+  /** Same-origin path (or registered URL) to land on after RP-initiated logout. */
+  returnTo?: string
+  /** Clear this app's session everywhere but do not visit the server's end-session page. */
+  localOnly?: boolean
+}
+
+export interface AuthClient {
+  /** Resolves once the stored session has been read (no network). */
+  readonly ready: Promise<void>
+  getState(): AuthState
+  /** Calls `listener` after every state change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void
+  on<E extends keyof AuthEvents>(event: E, listener: (payload: AuthEvents[E]) => void): () => void
+  /** Redirects to the authorization server (Authorization Code + PKCE S256, state, nonce). */
+  login(options?: LoginOptions): Promise<void>
+  /** True when `url` (default: the current one) is an authorization response. */
+  isCallback(url?: string): boolean
+  /**
+   * On the redirect URI: validates the response, exchanges the code, cleans the URL, and
+   * resolves with the same-origin `returnTo` path. It does not navigate.
+   */
+  handleRedirectCallback(url?: string): Promise<{ returnTo: string }>
+  /** A valid access token, refreshed when needed. Throws `LoginRequiredError` when logged out. */
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string>
+  /** `fetch` that adds the token for `allowedOrigins` only. See {@link createAuthFetch}. */
+  fetch: typeof fetch
+  /** Revokes tokens, clears the session in every tab, then RP-initiated logout. */
+  logout(options?: LogoutOptions): Promise<void>
+  /** Stops timers and listeners. The stored session stays. */
+  destroy(): void
+}
