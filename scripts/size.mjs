@@ -11,7 +11,9 @@ const core = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta
 const budgets = [
   {
     name: 'typical app (login, callback, getAccessToken, fetch, logout)',
-    limit: 12 * 1024,
+    // The target is 12 KB; we are not there (see the README's "Size" section). This budget holds
+    // today's figure so that it can only go down.
+    limit: 15.5 * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -19,8 +21,18 @@ if (auth.isCallback()) auth.handleRedirectCallback()
 document.onclick = () => auth.login()
 auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() => auth.logout())`,
   },
+  {
+    name: 'app with DPoP',
+    limit: 17.5 * 1024,
+    code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
+const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
+auth.subscribe(() => console.log(auth.getState().status))
+if (auth.isCallback()) auth.handleRedirectCallback()
+document.onclick = () => auth.login()
+auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() => auth.logout())`,
+  },
 ]
-const lazyBudget = { name: 'lazy chunks (DPoP, silent renewal), each', limit: 3 * 1024 }
+const lazyBudget = { name: 'opt-in chunk', limit: 3 * 1024 }
 
 let failed = false
 for (const b of budgets) {
@@ -56,8 +68,15 @@ for (const b of budgets) {
       `${ok ? 'ok  ' : 'FAIL'} ${name}: ${(size / 1024).toFixed(2)} KB min+gzip (budget ${(limit / 1024).toFixed(1)} KB)`,
     )
   }
-  report(b.name, gz([...eager]), b.limit)
-  for (const f of Object.keys(outputs).filter((f) => f.endsWith('.js') && !eager.has(f))) {
+  // Everything a typical app loads over a whole session: the eager code plus the chunks that
+  // login, the callback and logout load on demand. Opt-in features (DPoP, silent renewal,
+  // UserInfo, the lease for browsers without Web Locks) are reported on their own.
+  const optIn = /^(dpop|silent|userinfo|lease)-/
+  const all = Object.keys(outputs).filter((f) => f.endsWith('.js'))
+  const typical = all.filter((f) => !optIn.test(f.split('/').pop()))
+  report(`${b.name}, everything it loads`, gz(typical), b.limit)
+  console.log(`     of which at start-up: ${(gz([...eager]) / 1024).toFixed(2)} KB`)
+  for (const f of all.filter((f) => optIn.test(f.split('/').pop()))) {
     report(`${lazyBudget.name}: ${f.split('/').pop()}`, gz([f]), lazyBudget.limit)
   }
 }

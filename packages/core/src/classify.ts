@@ -8,7 +8,7 @@ const INTERACTION = [
   'account_selection_required',
 ]
 
-/** Whether a server answer means "this grant is dead" rather than "try again later". */
+/** A passing fault (unreachable, 5xx, 429, unreadable body): keep the session, try again later. */
 export const isTransient = (err: unknown): boolean => err instanceof NetworkError
 
 /**
@@ -20,67 +20,44 @@ export function toAuthError(err: unknown, what: string): AuthError {
   if (err instanceof oauth.AuthorizationResponseError) {
     return INTERACTION.includes(err.error)
       ? new LoginRequiredError(
-          `The authorization server needs the user to log in again (${err.error}): call login().`,
+          `The server needs a new login (${err.error}): call login().`,
           err.error,
         )
       : new OAuthError(err.error, err.error_description)
   }
-  let status: number | undefined
-  let error: string | undefined
-  let description: string | undefined
-  let retryAfter: string | null = null
-  if (err instanceof oauth.ResponseBodyError) {
-    ;({ status, error, error_description: description } = err)
-    retryAfter = err.response.headers.get('retry-after')
-  } else if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    status = err.status
-    const params = err.cause[0]?.parameters
-    error = params?.error ?? 'invalid_client'
-    description = params?.error_description
-    retryAfter = err.response.headers.get('retry-after')
-  } else if (err instanceof oauth.OperationProcessingError) {
-    const cause = err.cause
-    if (cause instanceof Response) {
-      status = cause.status
-      retryAfter = cause.headers.get('retry-after')
-    }
-    // An error status decides, whatever the body (empty, HTML, not JSON); otherwise the body is at fault.
-    if (status === undefined || status < 400) {
-      // A body we cannot read (HTML from a proxy, truncated JSON) is a passing fault, not a verdict.
-      if (
-        err.code === oauth.RESPONSE_IS_NOT_JSON ||
-        err.code === oauth.PARSE_ERROR ||
-        err.code === oauth.RESPONSE_IS_NOT_CONFORM
-      ) {
-        return new NetworkError(
-          `${what}: the server sent an unreadable response (${err.code}).`,
-          status,
-        )
-      }
-      return new OAuthError('invalid_response', err.message, status, `${what}: ${err.message}`)
-    }
-  } else if (
-    err instanceof DOMException &&
-    (err.name === 'TimeoutError' || err.name === 'AbortError')
-  ) {
-    return new TimeoutError(`${what} timed out: the server did not answer in time. Try again.`)
-  } else if (err instanceof TypeError) {
-    return new NetworkError(`${what} failed: the server could not be reached (${err.message}).`)
-  } else {
-    return new OAuthError(
-      'unknown_error',
-      String((err as Error)?.message ?? err),
-      undefined,
-      `${what} failed.`,
+  if (err instanceof DOMException && /Timeout|Abort/.test(err.name)) {
+    return new TimeoutError(`${what}: the server did not answer in time. Try again.`)
+  }
+  if (err instanceof TypeError)
+    return new NetworkError(`${what}: the server is unreachable (${err.message}).`)
+  const e = err as { response?: Response; cause?: unknown; code?: string; message?: string }
+  const res = e?.response ?? (e?.cause instanceof Response ? e.cause : undefined)
+  const status = res?.status
+  if (!status || status < 400) {
+    // A body we cannot read (HTML from a proxy, truncated JSON) is a passing fault, not a verdict.
+    return [oauth.RESPONSE_IS_NOT_JSON, oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_CONFORM].includes(
+      e?.code as string,
     )
+      ? new NetworkError(`${what}: the server sent an unreadable response (${e.code}).`, status)
+      : new OAuthError(
+          e instanceof oauth.OperationProcessingError ? 'invalid_response' : 'unknown_error',
+          e?.message,
+          status,
+          `${what} failed: ${e?.message}`,
+        )
   }
   if (status >= 500 || status === 429 || status === 408) {
-    const seconds = Number(retryAfter)
+    const retryAfter = Number(res.headers.get('retry-after'))
     return new NetworkError(
       `${what}: the server is unavailable (HTTP ${status}). Try again later.`,
       status,
-      Number.isFinite(seconds) && seconds > 0 ? seconds : undefined,
+      retryAfter > 0 ? retryAfter : undefined,
     )
   }
-  return new OAuthError(error ?? `http_${status}`, description, status)
+  // An error status decides, whatever the body (JSON error, challenge, empty, HTML).
+  const params =
+    err instanceof oauth.WWWAuthenticateChallengeError
+      ? err.cause[0]?.parameters
+      : (err as Partial<oauth.OAuth2Error>)
+  return new OAuthError(params?.error ?? `http_${status}`, params?.error_description, status)
 }

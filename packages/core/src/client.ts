@@ -7,7 +7,6 @@ import { isTransient, toAuthError } from './classify.js'
 import { createAuthFetch } from './fetch.js'
 import { internals } from './internals.js'
 import { withLock } from './lock.js'
-import { logout } from './logout.js'
 import { hasScopes, obtain } from './refresh.js'
 import { isFresh, readSession, type Session } from './session.js'
 import { indexedDbStore, memoryStore, withFallback, type TokenStore } from './storage.js'
@@ -301,7 +300,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async logout(opts = {}) {
       if (timer !== undefined) cfg.clearTimeout(timer)
-      await logout(ctx, opts)
+      let run: typeof import('./logout.js').logout
+      try {
+        // Revocation and RP-initiated logout load on demand; offline, the local logout still happens.
+        run = (await import('./logout.js')).logout
+      } catch (err) {
+        const error = toAuthError(err, 'Logout')
+        await ctx.end('logout', error)
+        throw ctx.report(error)
+      }
+      await run(ctx, opts)
     },
 
     destroy() {

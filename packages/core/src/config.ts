@@ -95,45 +95,34 @@ export const isLoopback = (url: URL): boolean =>
 
 /** https everywhere, http only for loopback (development). */
 export function checkSecureUrl(value: string, name: string): URL {
-  let url: URL
+  let url: URL | undefined
   try {
     url = new URL(value)
   } catch {
-    throw new ConfigurationError(`${name} must be an absolute URL, got "${value}".`)
+    // reported below
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+  if (url?.protocol !== 'https:' && !(url?.protocol === 'http:' && isLoopback(url))) {
     throw new ConfigurationError(
-      `${name} must use https (http is allowed for localhost only), got "${value}".`,
+      `${name} must be an https URL (http only on localhost): "${value}".`,
     )
   }
   return url
 }
 
 export function resolveConfig(options: AuthClientOptions): Config {
-  if (!options || typeof options !== 'object')
-    throw new ConfigurationError('createAuthClient needs an options object.')
-  if ('clientSecret' in options) {
+  const { issuer, clientId, redirectUri } = options ?? {}
+  if ('clientSecret' in (options ?? {})) {
     throw new ConfigurationError(
-      'Do not pass a clientSecret: anything shipped to a browser is public. Register the app as a public client (token_endpoint_auth_method "none") and use PKCE, which this SDK always does.',
+      'No clientSecret in a browser: register a public client (token_endpoint_auth_method "none"); PKCE protects it.',
     )
   }
-  const { issuer, clientId, redirectUri } = options
-  if (!issuer)
-    throw new ConfigurationError(
-      'Pass `issuer`: the authorization server URL, e.g. "https://login.example.com".',
-    )
-  if (!clientId)
-    throw new ConfigurationError(
-      'Pass `clientId`: the id of the public client registered for this app.',
-    )
-  if (!redirectUri)
-    throw new ConfigurationError(
-      'Pass `redirectUri`: the URL of this app the server redirects back to, e.g. location.origin + "/callback".',
-    )
+  for (const [name, value] of Object.entries({ issuer, clientId, redirectUri })) {
+    if (!value) throw new ConfigurationError(`createAuthClient needs \`${name}\`.`)
+  }
   const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
   checkSecureUrl(redirectUri, 'redirectUri')
   for (const o of options.allowedOrigins ?? [])
-    checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins entry')
+    checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins')
   return {
     scope: 'openid profile email offline_access',
     leeway: 60,
