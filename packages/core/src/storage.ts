@@ -56,7 +56,15 @@ export function withFallback(
     <A extends unknown[], R>(op: (s: TokenStore, ...a: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await op(active, ...args)
+        if (active !== primary) return await op(active, ...args)
+        // A blocked database (an old tab holding a version change) never answers: do not wait forever.
+        let timer: ReturnType<typeof setTimeout> | undefined
+        return await Promise.race([
+          op(active, ...args),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('storage did not answer in 5 s')), 5000)
+          }),
+        ]).finally(() => clearTimeout(timer))
       } catch (err) {
         if (active !== primary) throw err
         active = memoryStore()
