@@ -3,12 +3,14 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 
 export const AUTH_PORT = port('E2E_AUTH_PORT', 19000)
 export const API_PORT = port('E2E_API_PORT', 19001)
+export const API2_PORT = port('E2E_API2_PORT', 19003)
 export const OTHER_PORT = port('E2E_OTHER_PORT', 19002)
 export const APP_PORT = port('E2E_APP_PORT', 15173)
 export const DPOP_APP_PORT = port('E2E_DPOP_APP_PORT', 15174)
 
 export const ISSUER = `http://localhost:${AUTH_PORT}`
 export const API = `http://localhost:${API_PORT}`
+export const API2 = `http://localhost:${API2_PORT}`
 export const OTHER = `http://localhost:${OTHER_PORT}`
 export const APP = `http://localhost:${APP_PORT}`
 export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`

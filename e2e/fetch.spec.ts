@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { API, APP, DPOP_APP, ISSUER, OTHER } from './env'
-import { login, readSession } from './helpers'
+import { API, API2, APP, DPOP_APP, ISSUER, OTHER } from './env'
+import { login, readSession, resetStats, stats } from './helpers'
 
 const apiAnswer = async (text: string | null) => JSON.parse(text!.split('\n').slice(1).join('\n'))
 
@@ -85,4 +85,26 @@ test('DPoP: the private key cannot be exported, and the session survives a reloa
   await expect(page.locator('#status')).toHaveText('authenticated')
   await page.click('#call-api')
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
+})
+
+test('tokens per API: one refresh token yields a token for a second API, picked by origin', async ({
+  page,
+}) => {
+  await login(page, APP, 'kate')
+  await resetStats()
+  const answer = await page.evaluate(async (api2) => {
+    const res = await window.auth.fetch(`${api2}/api/user-profile`)
+    return { status: res.status, body: await res.json() }
+  }, API2)
+  expect(answer).toMatchObject({ status: 200, body: { sub: 'kate' } })
+  // Obtained through the refresh token, not a new login.
+  expect((await stats()).token).toEqual({ authorization_code: 0, refresh_token: 1 })
+  const session = (await readSession(page))!
+  expect(Object.keys(session.tokens).sort()).toEqual([API, API2].sort())
+  expect(session.tokens[API]!.accessToken).not.toBe(session.tokens[API2]!.accessToken)
+  // The first API's token is not accepted by the second (audience), so the choice matters.
+  const wrong = await fetch(`${API2}/api/user-profile`, {
+    headers: { authorization: `Bearer ${session.tokens[API]!.accessToken}` },
+  })
+  expect(wrong.status).toBe(401)
 })

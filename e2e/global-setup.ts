@@ -2,6 +2,8 @@ import { createServer, type ViteDevServer } from 'vite'
 import { fileURLToPath } from 'node:url'
 // @ts-expect-error plain ESM module without types
 import { startServers } from '../examples/servers/start.mjs'
+// @ts-expect-error plain ESM module without types
+import { startApiServer } from '../examples/servers/api-server.mjs'
 import * as env from './env'
 
 /**
@@ -16,6 +18,15 @@ export default async function globalSetup() {
     appOrigins: [env.APP, env.DPOP_APP],
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
+    extraApiResources: [env.API2],
+    testHooks: true,
+  })
+  // A second API: tokens for it come from the same refresh token (RFC 8707 resource indicators).
+  const api2 = await startApiServer({
+    port: env.API2_PORT,
+    issuer: env.ISSUER,
+    audience: env.API2,
+    appOrigins: [env.APP, env.DPOP_APP],
     testHooks: true,
   })
   const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
@@ -32,6 +43,7 @@ export default async function globalSetup() {
         'import.meta.env.VITE_ISSUER': JSON.stringify(env.ISSUER),
         'import.meta.env.VITE_API_URL': JSON.stringify(env.API),
         'import.meta.env.VITE_OTHER_URL': JSON.stringify(env.OTHER),
+        'import.meta.env.VITE_API2_URL': JSON.stringify(env.API2),
         'import.meta.env.VITE_DPOP': JSON.stringify(dpop),
         'import.meta.env.VITE_AUTO_REFRESH': JSON.stringify('0'),
       },
@@ -42,6 +54,7 @@ export default async function globalSetup() {
   }
   return async () => {
     await Promise.all(apps.map((a) => a.close()))
+    await api2.close()
     await servers.close()
   }
 }

@@ -4,6 +4,8 @@ const env = import.meta.env
 const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
 const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
 const otherUrl = env.VITE_OTHER_URL ?? 'http://localhost:9002'
+// Optional second API: its tokens come from the same refresh token, requested with `resource`.
+const api2Url = env.VITE_API2_URL
 
 const auth = createAuthClient({
   issuer,
@@ -12,7 +14,7 @@ const auth = createAuthClient({
   silentRedirectUri: `${location.origin}/silent-callback.html`,
   scope: 'openid profile email offline_access read write',
   resource: apiUrl,
-  allowedOrigins: [apiUrl],
+  allowedOrigins: api2Url ? [apiUrl, { url: api2Url, resource: api2Url }] : [apiUrl],
   autoRefresh: env.VITE_AUTO_REFRESH !== '0',
   dpop: env.VITE_DPOP === '1' ? dpop : undefined,
 })

@@ -74,6 +74,13 @@ export async function authorizationUrl(
     dpop_jkt: await DPoP?.calculateThumbprint(),
   }
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
+  // Every API in allowedOrigins is asked for up front (RFC 8707 §2.1), so one refresh token can
+  // later get a token for each of them.
+  for (const o of cfg.allowedOrigins ?? []) {
+    const r = typeof o === 'object' && o.resource
+    if (r && !url.searchParams.getAll('resource').includes(r))
+      url.searchParams.append('resource', r)
+  }
   if (persist) await saveTransaction(ctx.store, tx, tx.createdAt)
   return { url, tx }
 }
