@@ -1,8 +1,6 @@
 import { createServer, type ViteDevServer } from 'vite'
 import { fileURLToPath } from 'node:url'
-// @ts-expect-error plain ESM module without types
 import { startServers } from '../examples/servers/start.mjs'
-// @ts-expect-error plain ESM module without types
 import { startApiServer } from '../examples/servers/api-server.mjs'
 import * as env from './env'
 
