@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'packages',
           include: ['packages/*/src/**/*.test.{ts,tsx}'],
+          benchmark: { include: ['packages/*/src/**/*.bench.ts'] },
           environment: 'happy-dom',
           environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
           globals: true,

@@ -94,19 +94,19 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
       }
     }
 
-    let res = await send(request, false)
+    const res = await send(request, false)
     if (res.status !== 401 || !spare) return res
     const challenge = res.headers.get('www-authenticate') ?? ''
-    if (/use_dpop_nonce/.test(challenge)) {
-      if (!res.headers.has('dpop-nonce')) {
-        throw new DPoPError(
-          `${url.origin} asked for a DPoP nonce but its DPoP-Nonce header is not readable: the server must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".`,
-        )
-      }
-      return send(spare, false)
-    }
+    const nonce = /use_dpop_nonce/.test(challenge)
     // No readable challenge counts as invalid_token: most APIs do not expose WWW-Authenticate.
-    if (!challenge || /invalid_token/.test(challenge)) res = await send(spare, true)
-    return res
+    if (!nonce && challenge && !/invalid_token/.test(challenge)) return res
+    if (nonce && !res.headers.has('dpop-nonce')) {
+      throw new DPoPError(
+        `${url.origin} asked for a DPoP nonce but its DPoP-Nonce header is not readable: the server must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".`,
+      )
+    }
+    await res.body?.cancel()
+    // A nonce challenge is answered with the nonce (the DPoP handle kept it), anything else with a refresh.
+    return send(spare, !nonce)
   }
 }
