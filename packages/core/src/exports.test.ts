@@ -1,0 +1,21 @@
+import { expect, test } from 'vitest'
+import * as core from './index.js'
+
+// The public surface: a change here is an API change and should be one on purpose.
+test('public exports', () => {
+  expect(Object.keys(core).sort()).toEqual([
+    'AuthError',
+    'CallbackError',
+    'ConfigurationError',
+    'DPoPError',
+    'LoginRequiredError',
+    'NetworkError',
+    'OAuthError',
+    'StorageError',
+    'TimeoutError',
+    'createAuthClient',
+    'createAuthFetch',
+    'dpop',
+    'memoryStore',
+  ])
+})
