@@ -6,16 +6,22 @@ export async function login(page: Page, app: string, user = 'alice') {
   await page.goto(`${app}/`)
   await expect(page.locator('#status')).toHaveText('unauthenticated')
   await page.click('#login')
+  await signIn(page, app, user)
+  await page.waitForURL(`${app}/**`)
+  await expect(page.locator('#status')).toHaveText('authenticated')
+}
+
+/** On the server's login page: signs in and gives consent when asked; returns when back on the app. */
+export async function signIn(page: Page, app: string, user: string) {
   await page.waitForURL(`${ISSUER}/interaction/**`)
   await page.fill('input[name=login]', user)
   await page.fill('input[name=password]', 'any-password')
   await page.click('button[type=submit]')
-  // Consent (first login of this user and client in this browser).
-  const consent = page.getByRole('button', { name: /continue/i })
   await page.waitForURL((url) => url.origin === app || url.pathname.startsWith('/interaction/'))
-  if (new URL(page.url()).origin !== app) await consent.click()
-  await page.waitForURL(`${app}/**`)
-  await expect(page.locator('#status')).toHaveText('authenticated')
+  if (new URL(page.url()).origin !== app) {
+    await page.getByRole('button', { name: /continue/i }).click()
+    await page.waitForURL((url) => url.origin === app)
+  }
 }
 
 export interface Stats {
