@@ -72,11 +72,21 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   const listeners = new Set<() => void>()
   const handlers = new Map<string, Set<(payload: never) => void>>()
+  /** App code runs outside our control flow: its exceptions surface, but break nothing here. */
+  const guard = (fn: () => void) => {
+    try {
+      fn()
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err
+      })
+    }
+  }
   function set(patch: Partial<AuthState>) {
     const next = { ...state, ...patch } as AuthState
     if ((Object.keys(next) as (keyof AuthState)[]).some((k) => next[k] !== state[k])) {
       state = next
-      listeners.forEach((l) => l())
+      listeners.forEach(guard)
     }
   }
 
@@ -135,7 +145,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return error
     },
     emit(event, payload) {
-      handlers.get(event)?.forEach((h) => (h as (p: typeof payload) => void)(payload))
+      handlers.get(event)?.forEach((h) => guard(() => (h as (p: typeof payload) => void)(payload)))
     },
     tell: (type) => channel?.postMessage({ type }),
     async end(reason, error) {
@@ -154,6 +164,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   // ---- start-up: storage only, never the network --------------------------------------------
   const ready = (async () => {
+    const gen = ctx.gen
     let s: Session | undefined
     let error: AuthError | null = null
     try {
@@ -167,7 +178,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     } catch (err) {
       error = toAuthError(err, 'Reading the stored session')
     }
-    if (!destroyed) ctx.show(s, error ?? state.error)
+    // A logout that happened while storage was read wins.
+    if (!destroyed && gen === ctx.gen) ctx.show(s, error ?? state.error)
+    else if (!destroyed) set({ status: 'unauthenticated' })
   })()
 
   // ---- other tabs: the store is shared, messages only say "look again" ------------------------
@@ -179,7 +192,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (ctx.session) ctx.emit('sessionEnded', { reason: 'other_tab' })
         ctx.show(undefined)
       } else if (e.data?.type === 'session') {
-        ctx.show(readSession(await store.get('session').catch(() => undefined), cfg.ns))
+        const gen = ctx.gen
+        const s = readSession(await store.get('session').catch(() => undefined), cfg.ns)
+        if (gen === ctx.gen) ctx.show(s)
       }
     }
   }
@@ -197,7 +212,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       () => {
         timer = undefined
         if (document.visibilityState === 'hidden') return // `visibilitychange` resumes
-        obtain(ctx, cfg.resource ?? '', undefined, false).then(
+        obtain(ctx, cfg.resource ?? '', undefined).then(
           () => (failures = 0),
           (err: AuthError & { retryAfter?: number }) => {
             if (isTransient(err))
@@ -293,7 +308,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       if (!opts.forceRefresh && isFresh(t, cfg.now()) && hasScopes(t.scope, opts.scope))
         return t.accessToken
       if (!ctx.session) throw new LoginRequiredError()
-      return (await obtain(ctx, key, opts.scope, !!opts.forceRefresh)).accessToken
+      return (
+        await obtain(ctx, key, opts.scope, opts.forceRefresh ? (t?.accessToken ?? '') : undefined)
+      ).accessToken
     },
 
     fetch: (input, init) => authFetch(input, init),
@@ -313,8 +330,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
 
     destroy() {
+      // No generation bump: a refresh already spent at the server must still be written down.
       destroyed = true
-      ctx.gen++
       if (timer !== undefined) cfg.clearTimeout(timer)
       channel?.close()
       removeEventListener('online', resume)
@@ -327,8 +344,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   internals.set(auth, {
     cfg,
     async token(opts) {
-      await auth.getAccessToken(opts)
-      return ctx.session!.tokens[opts.resource ?? cfg.resource ?? '']!
+      const key = opts.resource ?? cfg.resource ?? ''
+      if (opts.stale === undefined) {
+        await auth.getAccessToken(opts)
+        return ctx.session!.tokens[key]!
+      }
+      if (!ctx.session) throw new LoginRequiredError()
+      return obtain(ctx, key, opts.scope, opts.stale)
     },
     dpop: () => ctx.dpop(false),
   })

@@ -120,7 +120,7 @@ describe('DPoP', () => {
     const nonce = (n: string) => () => oauthError('use_dpop_nonce', 400, {}, { 'DPoP-Nonce': n })
     server.tokenReplies.push(nonce('n1'), nonce('n2'), nonce('n3'))
     const err = await errorOf(dpopLogin(server))
-    expect(err).toMatchObject({ code: 'oauth_error', error: 'use_dpop_nonce' })
+    expect(err).toMatchObject({ code: 'dpop_error' })
     expect(server.tokenRequests).toHaveLength(2)
   })
 

@@ -63,14 +63,16 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
     const url = new URL(request.url)
     const rule = match(rules, url)
     // Not ours to authorize, or the caller chose its own credentials: send it as given.
-    if (!rule || request.headers.has('authorization')) return base(input, init)
+    if (!rule || request.headers.has('authorization')) return base(request)
     const replayable = !(init?.body instanceof ReadableStream)
     const spare = replayable ? request.clone() : undefined
     const opts = { resource: rule.resource, scope: rule.scope }
     const DPoP = await it.dpop()
 
-    const send = async (req: Request, forceRefresh: boolean): Promise<Response> => {
-      const token = await it.token({ ...opts, forceRefresh })
+    let used = ''
+    const send = async (req: Request, stale?: string): Promise<Response> => {
+      const token = await it.token({ ...opts, stale })
+      used = token.accessToken
       const headers = new Headers(req.headers)
       try {
         return await oauth.protectedResourceRequest(
@@ -94,7 +96,7 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
       }
     }
 
-    const res = await send(request, false)
+    const res = await send(request)
     if (res.status !== 401 || !spare) return res
     const challenge = res.headers.get('www-authenticate') ?? ''
     const nonce = /use_dpop_nonce/.test(challenge)
@@ -106,7 +108,8 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
       )
     }
     await res.body?.cancel()
-    // A nonce challenge is answered with the nonce (the DPoP handle kept it), anything else with a refresh.
-    return send(spare, !nonce)
+    // A nonce challenge is answered with the nonce (the DPoP handle kept it), anything else with
+    // another token: one a parallel request already got, or one refresh.
+    return send(spare, nonce ? undefined : used)
   }
 }

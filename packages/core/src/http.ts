@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { Config } from './config.js'
+import { DPoPError } from './errors.js'
 
 /** oauth4webapi request options: injected fetch, a fresh timeout per request, http only for loopback. */
 export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({
@@ -9,7 +10,10 @@ export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({
   DPoP,
 })
 
-/** One retry when the server asks for a DPoP nonce (RFC 9449 §8); never a loop. */
+/**
+ * One retry when the server asks for a DPoP nonce (RFC 9449 §8); never a loop. A nonce the
+ * browser cannot read, or a second demand, is a `DPoPError`, not a rejected grant.
+ */
 export async function withNonceRetry<T>(
   run: (DPoP?: oauth.DPoPHandle) => Promise<T>,
   DPoP?: oauth.DPoPHandle,
@@ -17,7 +21,18 @@ export async function withNonceRetry<T>(
   try {
     return await run(DPoP)
   } catch (err) {
-    if (DPoP && oauth.isDPoPNonceError(err)) return run(DPoP)
+    if (!DPoP || !oauth.isDPoPNonceError(err)) throw err
+    if (!(err as { response?: Response }).response?.headers.has('dpop-nonce')) {
+      throw new DPoPError(
+        'The server asked for a DPoP nonce the browser cannot read: it must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".',
+      )
+    }
+  }
+  try {
+    return await run(DPoP)
+  } catch (err) {
+    if (oauth.isDPoPNonceError(err))
+      throw new DPoPError('The server asked for a fresh DPoP nonce twice in a row.')
     throw err
   }
 }

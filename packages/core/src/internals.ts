@@ -5,7 +5,8 @@ import type { StoredToken } from './session.js'
 /** What `createAuthFetch` needs from a client, kept off its public surface. */
 export interface Internals {
   cfg: Config
-  token(opts: { resource?: string; scope?: string; forceRefresh?: boolean }): Promise<StoredToken>
+  /** `stale`: the token the server just rejected; another valid one, or a refresh, replaces it. */
+  token(opts: { resource?: string; scope?: string; stale?: string }): Promise<StoredToken>
   dpop(): Promise<oauth.DPoPHandle | undefined>
 }
 

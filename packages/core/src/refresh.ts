@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
-import { LoginRequiredError, OAuthError } from './errors.js'
-import { isTransient, toAuthError } from './classify.js'
+import { AuthError, LoginRequiredError, OAuthError } from './errors.js'
+import { toAuthError } from './classify.js'
 import { httpOptions, tokenParams, withNonceRetry } from './http.js'
 import {
   checkTokens,
@@ -54,21 +54,31 @@ async function refreshGrant(
   }
 }
 
+/** An error the grant itself produced: only these can end the session. */
+class Rejected {
+  constructor(readonly error: AuthError) {}
+}
+
+/** Whether a rejected grant means the session is over (the server said no, or the answer lied). */
+const isFatal = (e: AuthError) =>
+  e instanceof LoginRequiredError ||
+  (e instanceof OAuthError && e.error !== 'unknown_error' && e.error !== 'use_dpop_nonce')
+
 /**
  * A fresh token for `key`: one flight per tab, and across tabs one refresh under the lock. Inside
  * the lock the stored session is read again, so a token another tab just got is adopted instead of
- * spending the (rotating) refresh token twice.
+ * spending the (rotating) refresh token twice. `stale` is the token a caller found rejected
+ * (forceRefresh, a 401): any other valid token is then good enough.
  */
 export function obtain(
   ctx: Ctx,
   key: string,
   scope: string | undefined,
-  force: boolean,
+  stale?: string,
 ): Promise<StoredToken> {
-  const flight = `${key} ${scope ?? ''}`
+  const flight = `${key} ${scope ?? ''} ${stale ?? ''}`
   const running = ctx.inflight.get(flight) as Promise<StoredToken> | undefined
   if (running) return running
-  const stale = ctx.session?.tokens[key]?.accessToken
   const gen = ctx.gen
   const p = ctx
     .lock(async () => {
@@ -76,19 +86,25 @@ export function obtain(
         readSession(await ctx.store.get('session'), ctx.cfg.ns) ??
         (ctx.shared() ? undefined : ctx.session)
       if (gen !== ctx.gen || !current) throw new LoginRequiredError()
-      const adopted = current.tokens[key]
+      const now = ctx.cfg.now()
+      const t = current.tokens[key]
       if (
-        isFresh(adopted, ctx.cfg.now()) &&
-        hasScopes(adopted.scope, scope) &&
-        (!force || adopted.accessToken !== stale)
+        t &&
+        hasScopes(t.scope, scope) &&
+        (stale === undefined ? isFresh(t, now) : t.expiresAt > now && t.accessToken !== stale)
       ) {
         if (current !== ctx.session) ctx.show(current)
-        return adopted
+        return t
       }
       const as = await ctx.server()
-      const next = current.refreshToken
-        ? await refreshGrant(ctx, as, current, key, scope)
-        : await (await import('./authorize.js')).silentRenew(ctx, as, current, key, scope)
+      let next: Session
+      try {
+        next = current.refreshToken
+          ? await refreshGrant(ctx, as, current, key, scope)
+          : await (await import('./authorize.js')).silentRenew(ctx, as, current, key, scope)
+      } catch (err) {
+        throw new Rejected(toAuthError(err, 'Refreshing the session'))
+      }
       // A logout (here or in another tab) that happened meanwhile wins: discard the answer.
       if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during the refresh.')
       await ctx.store.set('session', next)
@@ -98,8 +114,14 @@ export function obtain(
       return next.tokens[key]!
     })
     .catch(async (err: unknown) => {
-      const error = toAuthError(err, 'Refreshing the session')
-      if (isTransient(error) || gen !== ctx.gen) throw ctx.report(error)
+      const rejected = err instanceof Rejected
+      const error = rejected ? err.error : toAuthError(err, 'Refreshing the session')
+      if (gen !== ctx.gen) throw error
+      if (error instanceof LoginRequiredError && !rejected) {
+        // The stored session is gone (another tab logged out): follow it.
+        ctx.show(undefined, error)
+        throw error
+      }
       const code = (error as OAuthError).error
       if (scope && code === 'invalid_scope') {
         throw new LoginRequiredError(
@@ -108,7 +130,9 @@ export function obtain(
           scope,
         )
       }
-      // Any other rejection (invalid_grant, another 4xx, a wrong ID token) ends the grant for good.
+      // Anything that is not the server refusing the grant (network, discovery, storage, a DPoP
+      // nonce it keeps asking for) keeps the session: report it, try again later.
+      if (!rejected || !isFatal(error)) throw ctx.report(error)
       const ended =
         error instanceof LoginRequiredError
           ? error
