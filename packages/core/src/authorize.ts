@@ -16,6 +16,8 @@ import type { LoginOptions } from './types.js'
 // Loaded on demand (login, callback, silent renewal): pages that only use a stored session do not
 // download it.
 
+const maxAgeOf = (v: string | undefined) => (v === undefined ? undefined : Number(v))
+
 /** Builds the authorization request: PKCE S256, a fresh `state` (256 bits) and `nonce`. */
 export async function authorizationUrl(
   ctx: Ctx,
@@ -50,14 +52,12 @@ export async function authorizationUrl(
     ),
     scope,
     resource,
-    maxAge: opts.maxAge,
+    maxAge: opts.maxAge ?? maxAgeOf(opts.extraParams?.max_age ?? cfg.extraParams.max_age),
     createdAt: cfg.now(),
   }
   const url = new URL(as.authorization_endpoint)
   const DPoP = await ctx.dpop(true)
   const params: Record<string, string | undefined> = {
-    ...cfg.extraParams,
-    ...opts.extraParams,
     client_id: cfg.clientId,
     redirect_uri: redirectUri,
     response_type: 'code',
@@ -70,9 +70,12 @@ export async function authorizationUrl(
     audience: cfg.audience,
     prompt: opts.prompt,
     login_hint: opts.loginHint,
-    max_age: opts.maxAge?.toString(),
+    max_age: tx.maxAge?.toString(),
     dpop_jkt: await DPoP?.calculateThumbprint(),
   }
+  // The app's own parameters first; ours (set ones only) override them.
+  for (const [k, v] of Object.entries({ ...cfg.extraParams, ...opts.extraParams }))
+    url.searchParams.set(k, v)
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
   // Every API in allowedOrigins is asked for up front (RFC 8707 §2.1), so one refresh token can
   // later get a token for each of them.
@@ -147,6 +150,7 @@ export async function exchange(
       [tx.resource ?? '']: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
     },
     dpop: !!DPoP,
+    jkt: await DPoP?.calculateThumbprint(),
   }
 }
 
@@ -192,7 +196,8 @@ export async function completeCallback(
   const gen = ctx.gen
   const next = await exchange(ctx, as, tx, validated)
   if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during login.')
-  await ctx.store.set('session', next)
+  // Under the lock: a refresh of the previous session in another tab cannot overwrite this one.
+  await ctx.lock(() => ctx.store.set('session', next))
   ctx.tell('session')
   ctx.show(next)
   ctx.emit('loggedIn', { user: next.user })

@@ -150,10 +150,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     tell: (type) => channel?.postMessage({ type }),
     async end(reason, error) {
       ctx.gen++
-      dpopHandle = undefined
-      await Promise.all([store.del('session'), store.del('dpop'), clearTransactions(store)]).catch(
-        () => {},
-      )
+      // A logout also rotates the DPoP key and drops pending logins; an expired session keeps
+      // them, since a login may be under way in another tab.
+      const clearing = [store.del('session')]
+      if (reason === 'logout') {
+        dpopHandle = undefined
+        clearing.push(store.del('dpop'), clearTransactions(store))
+      }
+      await Promise.all(clearing).catch((err) => {
+        error ??= new StorageError(
+          `The stored session could not be deleted (${(err as Error).message}).`,
+        )
+      })
       ctx.tell('logout')
       ctx.emit('sessionEnded', { reason, error })
       ctx.show(undefined, error)
@@ -169,7 +177,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     let error: AuthError | null = null
     try {
       s = readSession(await store.get('session'), cfg.ns)
-      if (s?.dpop && !(await ctx.dpop(false))) {
+      // Tokens bound to a key that is gone, or was replaced, are useless.
+      if (s?.dpop && (await (await ctx.dpop(false))?.calculateThumbprint()) !== s.jkt) {
         // Tokens bound to a key that is gone are useless: end cleanly.
         await store.del('session')
         s = undefined

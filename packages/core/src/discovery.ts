@@ -4,6 +4,27 @@ import { httpOptions } from './http.js'
 import type { TokenStore } from './storage.js'
 import { toAuthError } from './classify.js'
 
+/** Signed ID tokens only: `none` is never accepted, whatever the server lists (RFC 9700 §4.7). */
+const SIGNED = [
+  'RS256',
+  'PS256',
+  'ES256',
+  'EdDSA',
+  'Ed25519',
+  'RS384',
+  'RS512',
+  'PS384',
+  'PS512',
+  'ES384',
+  'ES512',
+]
+const withoutNone = (as: oauth.AuthorizationServer): oauth.AuthorizationServer => ({
+  ...as,
+  id_token_signing_alg_values_supported: (
+    as.id_token_signing_alg_values_supported ?? SIGNED
+  ).filter((alg) => alg !== 'none'),
+})
+
 interface CachedMetadata {
   v: 1
   at: number
@@ -24,7 +45,7 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
     new URL(cached.as.issuer).href === issuer.href &&
     cfg.now() - cached.at < cfg.discoveryTtl * 1000
   ) {
-    return cached.as
+    return withoutNone(cached.as)
   }
   let as: oauth.AuthorizationServer
   try {
@@ -45,5 +66,5 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
     }
   }
   await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
-  return as
+  return withoutNone(as)
 }

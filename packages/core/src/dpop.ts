@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { TokenStore } from './storage.js'
+import { DPoPError } from './errors.js'
 
 const KEY = 'dpop'
 const ALGS = ['ES256', 'PS256', 'RS256']
@@ -32,9 +33,14 @@ export async function dpop(
   let keyPair = await store.get(KEY)
   if (!isKeyPair(keyPair)) {
     if (!create) return undefined
-    const alg = ALGS.find((a) => !serverAlgs || serverAlgs.includes(a)) ?? 'ES256'
-    keyPair = await oauth.generateKeyPair(alg, { extractable: false })
-    await store.set(KEY, keyPair)
+    const alg = ALGS.find((a) => !serverAlgs || serverAlgs.includes(a))
+    if (!alg)
+      throw new DPoPError(`The server offers no DPoP algorithm this SDK uses (${ALGS.join(', ')}).`)
+    const fresh = await oauth.generateKeyPair(alg, { extractable: false })
+    // Two tabs logging in at once keep one key: the first written wins, the other adopts it.
+    if (store.update) await store.update(KEY, (old) => (isKeyPair(old) ? old : fresh))
+    else await store.set(KEY, fresh)
+    keyPair = (await store.get(KEY)) ?? fresh
   }
   return oauth.DPoP({}, keyPair as CryptoKeyPair)
 }

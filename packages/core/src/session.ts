@@ -32,6 +32,8 @@ export interface Session {
   /** Access tokens by resource (`''` for the default one). */
   tokens: Record<string, StoredToken>
   dpop: boolean
+  /** Thumbprint of the DPoP key the tokens are bound to. */
+  jkt?: string
 }
 
 const MAX_LIFETIME = 365 * 86400

@@ -47,6 +47,8 @@ export function indexedDbStore(ns: string): TokenStore {
  * Wraps a store so that the first failure (IndexedDB missing, blocked, over quota, evicted)
  * switches to memory for good and reports why; the app keeps working in this tab.
  */
+const deleting = (s: TokenStore, k: string) => s.del(k)
+
 export function withFallback(
   primary: TokenStore,
   onFallback: (reason: string) => void,
@@ -69,13 +71,15 @@ export function withFallback(
         if (active !== primary) throw err
         active = memoryStore()
         onFallback(err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+        // A delete that did not happen must not look done: the record may still be on disk.
+        if ((op as unknown) === deleting) throw err
         return op(active, ...args)
       }
     }
   return {
     get: run((s, k: string) => s.get(k)),
     set: run((s, k: string, v: unknown) => s.set(k, v)),
-    del: run((s, k: string) => s.del(k)),
+    del: run(deleting),
     keys: run((s) => s.keys()),
     update:
       primary.update && run((s, k: string, fn: (old: unknown) => unknown) => s.update!(k, fn)),

@@ -35,16 +35,28 @@ export async function saveTransaction(
   await store.set(PREFIX + tx.state, tx)
 }
 
-/** Reads and deletes in one go: a state is usable once, whatever the outcome. */
+/**
+ * Reads and deletes in one go: a state is usable once, whatever the outcome. With IndexedDB this is
+ * one transaction, so two tabs opening the same callback URL cannot both get it.
+ */
 export async function takeTransaction(
   store: TokenStore,
   state: string,
 ): Promise<Transaction | undefined> {
   const key = PREFIX + state
-  const tx = (await store.get(key)) as Transaction | undefined
+  let tx: unknown
+  if (store.update) {
+    await store.update(key, (old) => {
+      tx = old
+      return undefined
+    })
+  } else {
+    tx = await store.get(key)
+  }
   if (tx === undefined) return undefined
   await store.del(key)
-  return tx?.v === 1 && tx.state === state && typeof tx.verifier === 'string' ? tx : undefined
+  const t = tx as Transaction
+  return t?.v === 1 && t.state === state && typeof t.verifier === 'string' ? t : undefined
 }
 
 export const clearTransactions = async (store: TokenStore): Promise<void> => {
