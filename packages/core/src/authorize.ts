@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
-import { CallbackError, ConfigurationError, LoginRequiredError } from './errors.js'
+import { CallbackError, ConfigurationError, LoginRequiredError, type AuthError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { httpOptions, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
@@ -95,7 +95,7 @@ export async function exchange(
   tx: Transaction,
   params: URLSearchParams,
   base?: Session,
-): Promise<Session> {
+): Promise<[Session, AuthError?]> {
   const { cfg, client } = ctx
   const DPoP = await ctx.dpop(true)
   const res = await withNonceRetry(
@@ -127,6 +127,8 @@ export async function exchange(
   const idClaims = checkTokens(res, claims, DPoP, base?.idClaims) ??
     base?.idClaims ?? { iss: as.issuer, sub: '', aud: cfg.clientId }
   let user = claims ? userOf(claims) : (base?.user ?? { sub: '' })
+  // A UserInfo failure does not fail the login: it is reported once the session is shown.
+  let warning: AuthError | undefined
   if (cfg.fetchUserInfo && claims && as.userinfo_endpoint) {
     try {
       const { fetchUserInfo } = await import('./userinfo.js')
@@ -135,10 +137,10 @@ export async function exchange(
         ...user,
       }
     } catch (err) {
-      ctx.report(toAuthError(err, 'UserInfo'))
+      warning = toAuthError(err, 'UserInfo')
     }
   }
-  return {
+  const session: Session = {
     v: 1,
     ns: cfg.ns,
     user,
@@ -152,6 +154,7 @@ export async function exchange(
     dpop: !!DPoP,
     jkt: await DPoP?.calculateThumbprint(),
   }
+  return [session, warning]
 }
 
 export async function login(ctx: Ctx, opts: LoginOptions): Promise<void> {
@@ -194,12 +197,12 @@ export async function completeCallback(
         )
   }
   const gen = ctx.gen
-  const next = await exchange(ctx, as, tx, validated)
+  const [next, warning] = await exchange(ctx, as, tx, validated)
   if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during login.')
   // Under the lock: a refresh of the previous session in another tab cannot overwrite this one.
   await ctx.lock(() => ctx.store.set('session', next))
   ctx.tell('session')
-  ctx.show(next)
+  ctx.show(next, warning)
   ctx.emit('loggedIn', { user: next.user })
   return { returnTo: tx.returnTo }
 }
@@ -217,5 +220,7 @@ export async function silentRenew(
   const opts = { resource: key || undefined, scope, prompt: 'none', returnTo: '/' }
   const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
   const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
-  return exchange(ctx, as, tx, oauth.validateAuthResponse(as, ctx.client, params, tx.state), s)
+  return (
+    await exchange(ctx, as, tx, oauth.validateAuthResponse(as, ctx.client, params, tx.state), s)
+  )[0]
 }

@@ -166,7 +166,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       ctx.emit('sessionEnded', { reason, error })
       ctx.show(undefined, error)
     },
-    lock: (fn) => withLock(`oauth-spa:${cfg.ns}`, shared(), cfg.timeout * 3, sleep, fn),
+    // Long enough for discovery and a grant, each with its nonce retry.
+    lock: (fn) => withLock(`oauth-spa:${cfg.ns}`, shared(), cfg.timeout * 5, sleep, fn),
   }
   const sleep = (ms: number) => new Promise<void>((r) => cfg.setTimeout(r, ms))
 
