@@ -1,7 +1,7 @@
 import { render, renderHook } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider, useAuthClient } from './AuthProvider.js'
-import { createTestAuth, type TestAuth } from './test/fakeServer.js'
+import { createTestAuth, type TestAuth } from '../../../test-utils/bindings.js'
 
 let t: TestAuth
 afterEach(() => t?.client.destroy())

@@ -4,8 +4,8 @@ import { LoginRequiredError } from '@oauth-spa/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthProvider } from './AuthProvider.js'
 import { useAccessToken, type UseAccessTokenOptions } from './useAccessToken.js'
-import { createTestAuth, type TestAuth } from './test/fakeServer.js'
-import { countListeners } from './test/listeners.js'
+import { createTestAuth, type TestAuth } from '../../../test-utils/bindings.js'
+import { countListeners } from '../../../test-utils/bindings.js'
 
 let t: TestAuth
 afterEach(() => t?.client.destroy())

@@ -3,8 +3,8 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { AuthProvider } from './AuthProvider.js'
 import { useAuth, type UseAuthResult } from './useAuth.js'
-import { createTestAuth, ISSUER, type TestAuth } from './test/fakeServer.js'
-import { countListeners } from './test/listeners.js'
+import { createTestAuth, ISSUER, type TestAuth } from '../../../test-utils/bindings.js'
+import { countListeners } from '../../../test-utils/bindings.js'
 
 function Status() {
   const auth = useAuth()

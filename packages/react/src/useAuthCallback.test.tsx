@@ -4,7 +4,7 @@ import { CallbackError } from '@oauth-spa/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider } from './AuthProvider.js'
 import { useAuthCallback } from './useAuthCallback.js'
-import { createTestAuth, type TestAuth } from './test/fakeServer.js'
+import { createTestAuth, type TestAuth } from '../../../test-utils/bindings.js'
 
 let t: TestAuth
 beforeEach(() => history.replaceState(null, '', '/'))

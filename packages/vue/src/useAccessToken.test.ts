@@ -3,8 +3,8 @@ import { nextTick, shallowRef } from 'vue'
 import { LoginRequiredError } from '@oauth-spa/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAccessToken, type UseAccessTokenOptions } from './useAccessToken.js'
-import { createTestAuth, type TestAuth } from './test/fakeServer.js'
-import { countListeners } from './test/listeners.js'
+import { createTestAuth, type TestAuth } from '../../../test-utils/bindings.js'
+import { countListeners } from '../../../test-utils/bindings.js'
 import { mountWith } from './test/mountWith.js'
 
 let t: TestAuth

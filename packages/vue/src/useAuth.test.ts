@@ -3,8 +3,8 @@ import { defineComponent, effectScope, isRef, nextTick } from 'vue'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { useAuthClient } from './createAuthPlugin.js'
 import { useAuth, type UseAuthResult } from './useAuth.js'
-import { createTestAuth, ISSUER, type TestAuth } from './test/fakeServer.js'
-import { countListeners } from './test/listeners.js'
+import { createTestAuth, ISSUER, type TestAuth } from '../../../test-utils/bindings.js'
+import { countListeners } from '../../../test-utils/bindings.js'
 import { mountWith } from './test/mountWith.js'
 
 let t: TestAuth

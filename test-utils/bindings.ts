@@ -1,3 +1,5 @@
+// Test helpers shared by the React and Vue binding tests: a real core client against a fake
+// authorization server at the fetch edge.
 import { vi } from 'vitest'
 import { createAuthClient, type AuthClient } from '@oauth-spa/core'
 
@@ -98,4 +100,19 @@ export function createTestAuth({ server = true } = {}): TestAuth {
       await client.handleRedirectCallback(callbackUrl())
     },
   }
+}
+
+/** Spies on `client.subscribe` and counts the listeners still registered. */
+export function countListeners(client: AuthClient): () => number {
+  const subscribe = client.subscribe
+  let live = 0
+  vi.spyOn(client, 'subscribe').mockImplementation((listener) => {
+    const unsubscribe = subscribe(listener)
+    live++
+    return () => {
+      live--
+      unsubscribe()
+    }
+  })
+  return () => live
 }
