@@ -15,10 +15,8 @@ export type AuthErrorCode =
  */
 export class AuthError extends Error {
   readonly code: AuthErrorCode = 'oauth_error'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = new.target.name
-  }
+  // Spelled out: minifiers rename classes, so `constructor.name` is not stable in production.
+  override name = 'AuthError'
 }
 
 /**
@@ -27,6 +25,7 @@ export class AuthError extends Error {
  */
 export class OAuthError extends AuthError {
   override readonly code: AuthErrorCode = 'oauth_error'
+  override name = 'OAuthError'
   constructor(
     readonly error: string,
     readonly error_description?: string,
@@ -40,6 +39,7 @@ export class OAuthError extends AuthError {
 /** No usable session: call `login()`. `scope`/`resource` say what a new login should ask for. */
 export class LoginRequiredError extends AuthError {
   override readonly code = 'login_required'
+  override name = 'LoginRequiredError'
   constructor(
     message = 'Not logged in, or the session has ended: call login().',
     readonly reason?: string,
@@ -52,6 +52,7 @@ export class LoginRequiredError extends AuthError {
 /** The redirect back from the authorization server was not accepted (state, iss, replay, ...). */
 export class CallbackError extends AuthError {
   override readonly code = 'callback_error'
+  override name = 'CallbackError'
   constructor(
     message: string,
     readonly reason:
@@ -64,6 +65,7 @@ export class CallbackError extends AuthError {
 /** The server could not be reached, or answered with a 5xx / 429 / unreadable body. Retry later. */
 export class NetworkError extends AuthError {
   override readonly code: AuthErrorCode = 'network_error'
+  override name = 'NetworkError'
   constructor(
     message: string,
     readonly status?: number,
@@ -76,19 +78,23 @@ export class NetworkError extends AuthError {
 /** A request took longer than `timeout` milliseconds. */
 export class TimeoutError extends NetworkError {
   override readonly code = 'timeout'
+  override name = 'TimeoutError'
 }
 
 /** The options passed to `createAuthClient` are wrong; the message says what to pass instead. */
 export class ConfigurationError extends AuthError {
   override readonly code = 'configuration_error'
+  override name = 'ConfigurationError'
 }
 
 /** Persistent storage failed; the SDK went on in memory. */
 export class StorageError extends AuthError {
   override readonly code = 'storage_error'
+  override name = 'StorageError'
 }
 
 /** DPoP could not be used (key missing, server did not bind the token, nonce not readable). */
 export class DPoPError extends AuthError {
   override readonly code = 'dpop_error'
+  override name = 'DPoPError'
 }
