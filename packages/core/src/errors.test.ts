@@ -11,7 +11,7 @@ test('every error has a stable name and code, also after minification renames th
   const module = { exports: {} as Record<string, new (...a: string[]) => Error & { code: string }> }
   new Function('module', 'exports', code)(module, module.exports)
   for (const [name, Class] of Object.entries(errors)) {
-    if (typeof Class !== 'function') continue
+    if (typeof Class !== 'function' || !(Class.prototype instanceof Error)) continue
     const minified = new module.exports[name]!('msg', 'reason')
     const original = new (Class as unknown as new (...a: string[]) => Error & { code: string })(
       'msg',

@@ -98,3 +98,9 @@ export class DPoPError extends AuthError {
   override readonly code = 'dpop_error'
   override name = 'DPoPError'
 }
+
+/** A DPoP nonce the server sent but CORS hides from the page: say exactly what the server must add. */
+export const nonceNotReadable = (origin: string): DPoPError =>
+  new DPoPError(
+    `${origin} asked for a DPoP nonce the browser cannot read: it must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".`,
+  )

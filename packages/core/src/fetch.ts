@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { isLoopback } from './config.js'
-import { DPoPError } from './errors.js'
+import { nonceNotReadable } from './errors.js'
 import { internals } from './internals.js'
 
 /** An entry of `allowedOrigins`: an origin, or a URL prefix, optionally with its own API/scope. */
@@ -102,11 +102,7 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
     const nonce = /use_dpop_nonce/.test(challenge)
     // No readable challenge counts as invalid_token: most APIs do not expose WWW-Authenticate.
     if (!nonce && challenge && !/invalid_token/.test(challenge)) return res
-    if (nonce && !res.headers.has('dpop-nonce')) {
-      throw new DPoPError(
-        `${url.origin} asked for a DPoP nonce but its DPoP-Nonce header is not readable: the server must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".`,
-      )
-    }
+    if (nonce && !res.headers.has('dpop-nonce')) throw nonceNotReadable(url.origin)
     await res.body?.cancel()
     // A nonce challenge is answered with the nonce (the DPoP handle kept it), anything else with
     // another token: one a parallel request already got, or one refresh.

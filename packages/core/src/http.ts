@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { Config } from './config.js'
-import { DPoPError } from './errors.js'
+import { DPoPError, nonceNotReadable } from './errors.js'
 
 /** oauth4webapi request options: injected fetch, a fresh timeout per request, http only for loopback. */
 export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({
@@ -22,11 +22,9 @@ export async function withNonceRetry<T>(
     return await run(DPoP)
   } catch (err) {
     if (!DPoP || !oauth.isDPoPNonceError(err)) throw err
-    if (!(err as { response?: Response }).response?.headers.has('dpop-nonce')) {
-      throw new DPoPError(
-        'The server asked for a DPoP nonce the browser cannot read: it must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".',
-      )
-    }
+    const res = (err as { response?: Response }).response
+    if (!res?.headers.has('dpop-nonce'))
+      throw nonceNotReadable(res?.url ? new URL(res.url).origin : 'The server')
   }
   try {
     return await run(DPoP)
