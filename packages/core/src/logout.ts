@@ -5,8 +5,40 @@ import type { AuthError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { httpOptions, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
-import { readSession } from './session.js'
+import { readSession, type Session } from './session.js'
 import type { LogoutOptions } from './types.js'
+
+/** Revokes the session's refresh and access tokens (RFC 7009); returns the first failure. */
+export async function revoke(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  s: Session,
+): Promise<AuthError | undefined> {
+  if (!as.revocation_endpoint) return undefined
+  const DPoP = await ctx.dpop(false)
+  let error: AuthError | undefined
+  for (const token of [s.refreshToken, ...Object.values(s.tokens).map((t) => t.accessToken)]) {
+    if (!token) continue
+    try {
+      await withNonceRetry(
+        async (d) =>
+          oauth.processRevocationResponse(
+            await oauth.revocationRequest(
+              as,
+              ctx.client,
+              oauth.None(),
+              token,
+              httpOptions(ctx.cfg, d),
+            ),
+          ),
+        DPoP,
+      )
+    } catch (err) {
+      error ??= toAuthError(err, 'Revoking the tokens')
+    }
+  }
+  return error
+}
 
 /**
  * Revokes every token (RFC 7009; a failure is reported, not fatal), clears the session, the
@@ -28,32 +60,7 @@ export async function logout(ctx: Ctx, opts: LogoutOptions): Promise<void> {
     .lock(async () => {
       const current = readSession(await ctx.store.get('session'), cfg.ns) ?? ctx.session
       idToken = current?.idToken
-      if (current && as?.revocation_endpoint) {
-        const DPoP = await ctx.dpop(false)
-        for (const token of [
-          current.refreshToken,
-          ...Object.values(current.tokens).map((t) => t.accessToken),
-        ]) {
-          if (!token) continue
-          try {
-            await withNonceRetry(
-              async (d) =>
-                oauth.processRevocationResponse(
-                  await oauth.revocationRequest(
-                    as!,
-                    ctx.client,
-                    oauth.None(),
-                    token,
-                    httpOptions(cfg, d),
-                  ),
-                ),
-              DPoP,
-            )
-          } catch (err) {
-            error ??= toAuthError(err, 'Revoking the tokens')
-          }
-        }
-      }
+      if (current && as) error ??= await revoke(ctx, as, current)
       await ctx.end('logout', error)
     })
     .catch(async (err) => {

@@ -320,11 +320,17 @@ describe('getAccessToken()', () => {
     const pending = errorOf(auth.getAccessToken())
     await gate.started
     await auth.logout({ localOnly: true })
+    const revokedBefore = server.sent('revocation_endpoint').map((r) => r.form.get('token'))
     gate.release()
     expect(await pending).toBeInstanceOf(LoginRequiredError)
     await settle(10)
     expect(auth.getState().status).toBe('unauthenticated')
     await expect(auth.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError)
+    // The tokens of the discarded answer are revoked too: nothing live is left behind.
+    const revokedAfter = server.sent('revocation_endpoint').map((r) => r.form.get('token'))
+    const late = revokedAfter.slice(revokedBefore.length)
+    expect(late.some((t) => t?.startsWith('rt-'))).toBe(true)
+    expect(late.some((t) => t?.startsWith('at-'))).toBe(true)
   })
 
   test('invalid_scope for a wider scope → LoginRequiredError with the scope, session kept', async () => {

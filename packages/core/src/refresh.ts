@@ -105,8 +105,12 @@ export function obtain(
       } catch (err) {
         throw new Rejected(toAuthError(err, 'Refreshing the session'))
       }
-      // A logout (here or in another tab) that happened meanwhile wins: discard the answer.
-      if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during the refresh.')
+      // A logout (here or in another tab) that happened meanwhile wins: discard the answer, and
+      // revoke what it brought so that no live token is left behind.
+      if (gen !== ctx.gen) {
+        import('./logout.js').then((m) => m.revoke(ctx, as, next)).catch(() => {})
+        throw new LoginRequiredError('Logged out during the refresh.')
+      }
       await ctx.store.set('session', next)
       ctx.tell('session')
       ctx.show(next)
