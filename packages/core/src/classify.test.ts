@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
-import { toAuthError, isTransient } from './classify.js'
+import { toAuthError } from './classify.js'
 import { AuthError, LoginRequiredError, NetworkError, OAuthError, TimeoutError } from './index.js'
 import { FakeServer, idToken, json, oauthError } from './test/fake-server.js'
 import { clock, loginFlow, makeClient } from './test/helpers.js'
@@ -41,7 +41,7 @@ describe('toAuthError', () => {
     const err = toAuthError(raw, 'Refreshing')
     expect(err).toBeInstanceOf(OAuthError)
     expect(err).toMatchObject({ error: 'invalid_grant', error_description: 'expired', status: 400 })
-    expect(isTransient(err)).toBe(false)
+    expect(err).not.toBeInstanceOf(NetworkError)
   })
 
   test('a 503 with Retry-After → NetworkError with retryAfter', async () => {
@@ -51,7 +51,7 @@ describe('toAuthError', () => {
     const err = toAuthError(raw, 'Refreshing')
     expect(err).toBeInstanceOf(NetworkError)
     expect(err).toMatchObject({ status: 503, retryAfter: 12 })
-    expect(isTransient(err)).toBe(true)
+    expect(err).toBeInstanceOf(NetworkError)
   })
 
   test('an empty 503 → NetworkError', async () => {
@@ -73,14 +73,14 @@ describe('toAuthError', () => {
     const err = toAuthError(new TypeError('Failed to fetch'), 'Refreshing')
     expect(err).toBeInstanceOf(NetworkError)
     expect(err).not.toBeInstanceOf(TimeoutError)
-    expect(isTransient(err)).toBe(true)
+    expect(err).toBeInstanceOf(NetworkError)
   })
 
   test('a TimeoutError DOMException → TimeoutError', () => {
     const err = toAuthError(new DOMException('signal timed out', 'TimeoutError'), 'Refreshing')
     expect(err).toBeInstanceOf(TimeoutError)
     expect(err.code).toBe('timeout')
-    expect(isTransient(err)).toBe(true)
+    expect(err).toBeInstanceOf(NetworkError)
   })
 
   test('an AuthorizationResponseError login_required → LoginRequiredError; access_denied → OAuthError', () => {
@@ -114,7 +114,7 @@ describe('toAuthError', () => {
     expect(raw).toBeInstanceOf(oauth.WWWAuthenticateChallengeError)
     const err = toAuthError(raw, 'x')
     expect(err).toBeInstanceOf(OAuthError)
-    expect(isTransient(err)).toBe(false)
+    expect(err).not.toBeInstanceOf(NetworkError)
   })
 
   test('an AuthError passes through unchanged', () => {

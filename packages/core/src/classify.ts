@@ -8,9 +8,6 @@ const INTERACTION = [
   'account_selection_required',
 ]
 
-/** A passing fault (unreachable, 5xx, 429, unreadable body): keep the session, try again later. */
-export const isTransient = (err: unknown): boolean => err instanceof NetworkError
-
 /**
  * Maps whatever oauth4webapi or `fetch` threw to one of our typed errors. Server responses are
  * never attached as `cause`: they may carry tokens.

@@ -3,7 +3,7 @@ import { resolveConfig, type AuthClientOptions } from './config.js'
 import { SILENT_FRAME, type Ctx } from './context.js'
 import { discover } from './discovery.js'
 import { AuthError, CallbackError, DPoPError, LoginRequiredError, StorageError } from './errors.js'
-import { isTransient, toAuthError } from './classify.js'
+import { toAuthError } from './classify.js'
 import { createAuthFetch } from './fetch.js'
 import { internals } from './internals.js'
 import { withLock } from './lock.js'
@@ -178,9 +178,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     let error: AuthError | null = null
     try {
       s = readSession(await store.get('session'), cfg.ns)
-      // Tokens bound to a key that is gone, or was replaced, are useless.
+      // Tokens bound to a key that is gone, or was replaced, are useless: end cleanly.
       if (s?.dpop && (await (await ctx.dpop(false))?.calculateThumbprint()) !== s.jkt) {
-        // Tokens bound to a key that is gone are useless: end cleanly.
         await store.del('session')
         s = undefined
         error = new DPoPError('The DPoP key of the stored session is gone: call login().')
@@ -224,12 +223,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (document.visibilityState === 'hidden') return // `visibilitychange` resumes
         obtain(ctx, cfg.resource ?? '', undefined).then(
           () => (failures = 0),
-          (err: AuthError & { retryAfter?: number }) => {
-            if (isTransient(err))
-              schedule(
-                Math.min(300_000, err.retryAfter ? err.retryAfter * 1000 : 5000 * 2 ** failures++),
-              )
-          },
+          // Still logged in (the failure was not a refused grant): try again, backing off.
+          (err: AuthError & { retryAfter?: number }) =>
+            ctx.session &&
+            schedule(
+              Math.min(300_000, err.retryAfter ? err.retryAfter * 1000 : 5000 * 2 ** failures++),
+            ),
         )
       },
       Math.min(MAX_TIMER, Math.max(0, ms)),
@@ -253,10 +252,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return () => void listeners.delete(listener)
     },
     on(event, listener) {
-      const set = handlers.get(event) ?? new Set()
-      handlers.set(event, set)
-      set.add(listener as (p: never) => void)
-      return () => void set.delete(listener as (p: never) => void)
+      const bucket = handlers.get(event) ?? new Set()
+      handlers.set(event, bucket)
+      bucket.add(listener as (p: never) => void)
+      return () => void bucket.delete(listener as (p: never) => void)
     },
 
     async login(opts = {}) {

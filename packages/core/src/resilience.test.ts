@@ -1,7 +1,15 @@
 import { describe, expect, test, vi } from 'vitest'
 import { dpop, DPoPError } from './index.js'
 import { FakeServer, json, oauthError } from './test/fake-server.js'
-import { clock, errorOf, loginFlow, makeClient, settle, uniqueClientId } from './test/helpers.js'
+import {
+  clock,
+  errorOf,
+  loginFlow,
+  makeClient,
+  settle,
+  timers,
+  uniqueClientId,
+} from './test/helpers.js'
 
 // Failures that are not the server refusing the grant must never end the session.
 describe('only a refused grant ends the session', () => {
@@ -137,5 +145,26 @@ describe('DPoP nonces at the token endpoint', () => {
     expect(err.message).toContain('Access-Control-Expose-Headers')
     expect(server.tokenRequests.length - before).toBe(1)
     expect(auth.getState().status).toBe('authenticated')
+  })
+})
+
+describe('automatic refresh after a failure that keeps the session', () => {
+  test('is tried again with backoff, not abandoned', async () => {
+    const server = new FakeServer()
+    const c = clock()
+    const t = timers()
+    const auth = makeClient(server, { dpop, autoRefresh: true, now: c.now, ...t })
+    await loginFlow(auth, server)
+    const nonce = (n: string) => () => oauthError('use_dpop_nonce', 400, {}, { 'DPoP-Nonce': n })
+    server.tokenReplies.push(nonce('a'), nonce('b'))
+    c.advance(3600_000)
+    for (const timer of t.active()) t.fire(timer)
+    await vi.waitFor(() => expect(auth.getState().error).toBeInstanceOf(DPoPError))
+    expect(auth.getState().status).toBe('authenticated')
+    const retry = t.active().at(-1)
+    expect(retry?.ms).toBe(5000)
+    t.fire(retry!)
+    await vi.waitFor(() => expect(auth.getState().error).toBeNull())
+    expect(await auth.getAccessToken()).toMatch(/^at-/)
   })
 })
