@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { FakeServer, json } from './test/fake-server.js'
+import { b64uJson, FakeServer, json } from './test/fake-server.js'
 import { clock, errorOf, loginFlow, makeClient, timers } from './test/helpers.js'
 
 const userinfoServer = (sub: string) => {
@@ -105,5 +105,38 @@ describe('auto refresh resumes when the page is visible again', () => {
     t.fire(due!)
     await new Promise((r) => setTimeout(r, 50))
     expect(refreshes()).toBe(1)
+  })
+})
+
+describe('clock skew', () => {
+  const skewed =
+    (server: FakeServer, seconds: number): typeof fetch =>
+    async (input, init) => {
+      const res = await server.fetch(input, init)
+      if (!String(input).endsWith('/token') || res.status !== 200) return res
+      const body = await res.json()
+      const [header, payload] = String(body.id_token).split('.') as [string, string]
+      const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))
+      claims.iat += seconds
+      claims.exp += seconds
+      body.id_token = `${header}.${b64uJson(claims)}.sig`
+      return json(body)
+    }
+
+  test.each([4 * 60, -4 * 60])(
+    'a device clock %i s off the server still logs in',
+    async (seconds) => {
+      const server = new FakeServer()
+      const auth = makeClient(server, { fetch: skewed(server, seconds) })
+      await loginFlow(auth, server)
+      expect(auth.getState().status).toBe('authenticated')
+    },
+  )
+
+  test('an ID token an hour old is still refused', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, { fetch: skewed(server, -2 * 3600) })
+    await expect(loginFlow(auth, server)).rejects.toBeInstanceOf(Error)
+    expect(auth.getState().status).toBe('unauthenticated')
   })
 })

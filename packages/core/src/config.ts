@@ -38,7 +38,7 @@ export interface AuthClientOptions {
   allowedOrigins?: ReadonlyArray<string | { url: string; resource?: string; scope?: string }>
   /** Per-request timeout in milliseconds. Default 10000. */
   timeout?: number
-  /** Accepted clock difference with the server, in seconds, for ID token checks. Default 120. */
+  /** Accepted clock difference with the server, in seconds, for ID token checks. Default 300. */
   clockTolerance?: number
   /** Seconds server metadata is cached. Default 3600. */
   discoveryTtl?: number
@@ -129,7 +129,7 @@ export function resolveConfig(options: AuthClientOptions): Config {
     autoRefresh: true,
     fetchUserInfo: false,
     timeout: 10_000,
-    clockTolerance: 120,
+    clockTolerance: 300,
     discoveryTtl: 3600,
     now: Date.now,
     setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
