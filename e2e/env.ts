@@ -7,6 +7,7 @@ export const API2_PORT = port('E2E_API2_PORT', 19003)
 export const OTHER_PORT = port('E2E_OTHER_PORT', 19002)
 export const APP_PORT = port('E2E_APP_PORT', 15173)
 export const DPOP_APP_PORT = port('E2E_DPOP_APP_PORT', 15174)
+export const REACT_APP_PORT = port('E2E_REACT_APP_PORT', 15175)
 
 export const ISSUER = `http://localhost:${AUTH_PORT}`
 export const API = `http://localhost:${API_PORT}`
@@ -14,5 +15,6 @@ export const API2 = `http://localhost:${API2_PORT}`
 export const OTHER = `http://localhost:${OTHER_PORT}`
 export const APP = `http://localhost:${APP_PORT}`
 export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`
+export const REACT_APP = `http://localhost:${REACT_APP_PORT}`
 /** Short enough that tests see expiry within seconds; the SDK's leeway is then half of it. */
 export const ACCESS_TOKEN_TTL = 12

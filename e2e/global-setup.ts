@@ -6,14 +6,15 @@ import * as env from './env'
 
 /**
  * Starts the real authorization server (oidc-provider), the protected API, the third-party origin
- * and two copies of the example app: Bearer tokens on APP, DPoP-bound ones on DPOP_APP.
+ * and two copies of the example app: Bearer tokens on APP, DPoP-bound ones on DPOP_APP, plus the
+ * React example on REACT_APP.
  */
 export default async function globalSetup() {
   const servers = await startServers({
     authPort: env.AUTH_PORT,
     apiPort: env.API_PORT,
     echoPort: env.OTHER_PORT,
-    appOrigins: [env.APP, env.DPOP_APP],
+    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP],
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
     extraApiResources: [env.API2],
@@ -24,7 +25,7 @@ export default async function globalSetup() {
     port: env.API2_PORT,
     issuer: env.ISSUER,
     audience: env.API2,
-    appOrigins: [env.APP, env.DPOP_APP],
+    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP],
     testHooks: true,
   })
   const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
@@ -50,6 +51,20 @@ export default async function globalSetup() {
     await app.listen()
     apps.push(app)
   }
+  const reactRoot = fileURLToPath(new URL('../examples/react/', import.meta.url))
+  const reactApp = await createServer({
+    root: reactRoot,
+    configFile: `${reactRoot}vite.config.ts`,
+    server: { port: env.REACT_APP_PORT, strictPort: true },
+    define: {
+      'import.meta.env.VITE_ISSUER': JSON.stringify(env.ISSUER),
+      'import.meta.env.VITE_API_URL': JSON.stringify(env.API),
+      'import.meta.env.VITE_AUTO_REFRESH': JSON.stringify('0'),
+    },
+    logLevel: 'warn',
+  })
+  await reactApp.listen()
+  apps.push(reactApp)
   return async () => {
     await Promise.all(apps.map((a) => a.close()))
     await api2.close()

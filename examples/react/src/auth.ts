@@ -1,0 +1,24 @@
+import { createAuthClient, type AuthClient } from '@oauth-spa/core'
+
+const env = import.meta.env
+const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
+export const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
+
+// Created once, at module level: the provider hands it out, it does not own it.
+export const auth = createAuthClient({
+  issuer,
+  clientId: 'demo-spa',
+  redirectUri: `${location.origin}/callback`,
+  scope: 'openid profile email offline_access read write',
+  resource: apiUrl,
+  allowedOrigins: [apiUrl],
+  autoRefresh: env.VITE_AUTO_REFRESH !== '0',
+})
+
+// Exposed for the e2e tests and for poking around in devtools.
+declare global {
+  interface Window {
+    auth: AuthClient
+  }
+}
+window.auth = auth
