@@ -8,7 +8,9 @@ import { startServers } from '../examples/servers/start.mjs'
 const appPort = Number(process.env.APP_PORT ?? 5173)
 const appOrigin = `http://localhost:${appPort}`
 const servers = await startServers({ appOrigins: [appOrigin] })
-const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
+// EXAMPLE=react runs the React example instead of the plain TypeScript one.
+const example = process.env.EXAMPLE === 'react' ? 'react' : 'vanilla'
+const root = fileURLToPath(new URL(`../examples/${example}/`, import.meta.url))
 const app = await createServer({
   root,
   configFile: `${root}vite.config.ts`,
@@ -32,7 +34,8 @@ console.log(`
   protected API         ${servers.apiUrl}
   another origin        ${servers.echoUrl}   (never receives a token)
 
-  DPOP=1 pnpm demo runs the app with DPoP-bound tokens. Ctrl+C stops everything.
+  DPOP=1 pnpm demo runs the app with DPoP-bound tokens (vanilla example);
+  EXAMPLE=react pnpm demo runs the React example. Ctrl+C stops everything.
 `)
 
 const stop = async () => {
