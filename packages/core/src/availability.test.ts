@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { b64uJson, FakeServer, json } from './test/fake-server.js'
-import { clock, errorOf, loginFlow, makeClient, timers } from './test/helpers.js'
+import { clock, errorOf, loginFlow, makeClient, rewriteIdToken, timers } from './test/helpers.js'
 
 const userinfoServer = (sub: string) => {
   const server = new FakeServer({ metadata: { userinfo_endpoint: 'https://as.example/userinfo' } })
@@ -109,20 +109,12 @@ describe('auto refresh resumes when the page is visible again', () => {
 })
 
 describe('clock skew', () => {
-  const skewed =
-    (server: FakeServer, seconds: number): typeof fetch =>
-    async (input, init) => {
-      const res = await server.fetch(input, init)
-      if (!String(input).endsWith('/token') || res.status !== 200) return res
-      const body = await res.json()
-      const [header, payload] = String(body.id_token).split('.') as [string, string]
-      const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))
-      // A server whose clock is `seconds` off the device's, issuing one-minute ID tokens.
-      claims.iat = Math.floor(Date.now() / 1000) + seconds
-      claims.exp = claims.iat + 60
-      body.id_token = `${header}.${b64uJson(claims)}.sig`
-      return json(body)
-    }
+  // A server whose clock is `seconds` off the device's, issuing one-minute ID tokens.
+  const skewed = (server: FakeServer, seconds: number) =>
+    rewriteIdToken(server, (header, claims) => {
+      const iat = Math.floor(Date.now() / 1000) + seconds
+      return `${b64uJson(header)}.${b64uJson({ ...claims, iat, exp: iat + 60 })}.sig`
+    })
 
   test.each([4 * 60, -4 * 60])(
     'a server clock %i s off the device still logs in',

@@ -9,6 +9,7 @@ import {
   loginFlow,
   makeClient,
   REDIRECT_URI,
+  rewriteIdToken,
   uniqueClientId,
 } from './test/helpers.js'
 
@@ -18,16 +19,10 @@ describe('ID token algorithm', () => {
       metadata: { id_token_signing_alg_values_supported: ['RS256', 'none'] },
     })
     const auth = makeClient(server, {
-      fetch: async (input, init) => {
-        const res = await server.fetch(input, init)
-        if (!String(input).endsWith('/token') || res.status !== 200) return res
-        const body = await res.json()
-        const [, payload] = String(body.id_token).split('.')
-        body.id_token = `${b64uJson({ alg: 'none' })}.${payload}.`
-        return new Response(JSON.stringify(body), {
-          headers: { 'content-type': 'application/json' },
-        })
-      },
+      fetch: rewriteIdToken(
+        server,
+        (_, claims) => `${b64uJson({ alg: 'none' })}.${b64uJson(claims)}.`,
+      ),
     })
     const err = await errorOf(loginFlow(auth, server))
     expect(err).toBeInstanceOf(Error)
@@ -39,16 +34,10 @@ describe('ID token algorithm', () => {
       metadata: { id_token_signing_alg_values_supported: undefined },
     })
     const auth = makeClient(server, {
-      fetch: async (input, init) => {
-        const res = await server.fetch(input, init)
-        if (!String(input).endsWith('/token') || res.status !== 200) return res
-        const body = await res.json()
-        const [, payload] = String(body.id_token).split('.')
-        body.id_token = `${b64uJson({ alg: 'ES256', typ: 'JWT' })}.${payload}.sig`
-        return new Response(JSON.stringify(body), {
-          headers: { 'content-type': 'application/json' },
-        })
-      },
+      fetch: rewriteIdToken(
+        server,
+        (_, claims) => `${b64uJson({ alg: 'ES256', typ: 'JWT' })}.${b64uJson(claims)}.sig`,
+      ),
     })
     await loginFlow(auth, server)
     expect(auth.getState().status).toBe('authenticated')

@@ -131,3 +131,22 @@ export const errorOf = async (p: Promise<unknown>): Promise<unknown> => {
   }
   throw new Error('expected a rejection')
 }
+
+/**
+ * A `fetch` in front of `server` whose token responses carry a rewritten ID token: `rewrite`
+ * gets the decoded header and claims and returns the compact JWT to send instead.
+ */
+export function rewriteIdToken(
+  server: FakeServer,
+  rewrite: (header: Record<string, unknown>, claims: Record<string, unknown>) => string,
+): typeof fetch {
+  const decode = (part: string) => JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')))
+  return async (input, init) => {
+    const res = await server.fetch(input, init)
+    if (!String(input).endsWith('/token') || res.status !== 200) return res
+    const body = await res.json()
+    const [header, claims] = String(body.id_token).split('.') as [string, string]
+    body.id_token = rewrite(decode(header), decode(claims))
+    return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+  }
+}
