@@ -157,12 +157,23 @@ export async function exchange(
   return [session, warning]
 }
 
-export async function login(ctx: Ctx, opts: LoginOptions): Promise<void> {
-  const { url } = await authorizationUrl(ctx, await ctx.server(), opts, ctx.cfg.redirectUri, true)
-  ctx.cfg.navigate(url.href)
+/**
+ * Redirects, or with `popup` runs the whole login in that window and completes it here: the
+ * transaction then never leaves this page's memory, so login works without persistent storage.
+ */
+export async function login(
+  ctx: Ctx,
+  opts: LoginOptions,
+  popup?: Window,
+): Promise<{ returnTo: string } | void> {
+  const { redirectUri } = ctx.cfg
+  const { url, tx } = await authorizationUrl(ctx, await ctx.server(), opts, redirectUri, !popup)
+  if (!popup) return ctx.cfg.navigate(url.href)
+  popup.location.href = url.href
+  const { waitForRedirect } = await import('./silent.js')
+  return finish(ctx, tx, await waitForRedirect(popup, redirectUri))
 }
 
-/** The rest of `handleRedirectCallback`, after the URL was cleaned. */
 export async function completeCallback(
   ctx: Ctx,
   params: URLSearchParams,
@@ -178,6 +189,15 @@ export async function completeCallback(
   if (ctx.cfg.now() - tx.createdAt > TRANSACTION_TTL) {
     throw new CallbackError('This login took too long and expired: call login() again.', 'expired')
   }
+  return finish(ctx, tx, params)
+}
+
+/** Validates an authorization response for `tx`, exchanges the code and stores the session. */
+async function finish(
+  ctx: Ctx,
+  tx: Transaction,
+  params: URLSearchParams,
+): Promise<{ returnTo: string }> {
   const as = await ctx.server()
   let validated: URLSearchParams
   try {

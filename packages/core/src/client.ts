@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { resolveConfig, type AuthClientOptions } from './config.js'
-import { SILENT_FRAME, type Ctx } from './context.js'
+import { LOGIN_POPUP, SILENT_FRAME, type Ctx } from './context.js'
 import { discover } from './discovery.js'
 import { AuthError, CallbackError, DPoPError, LoginRequiredError, StorageError } from './errors.js'
 import { toAuthError } from './classify.js'
@@ -12,6 +12,14 @@ import { isFresh, readSession, type Session } from './session.js'
 import { indexedDbStore, memoryStore, withFallback, type TokenStore } from './storage.js'
 import { clearTransactions } from './transactions.js'
 import type { AuthClient, AuthState, StorageInfo } from './types.js'
+
+/**
+ * Inside our own silent-renewal iframe or login popup, the app leaves the authorization response
+ * alone: the window that opened it reads it from the URL.
+ */
+const delegated = () =>
+  !!window.frameElement?.hasAttribute(SILENT_FRAME) ||
+  (window.name === LOGIN_POPUP && !!window.opener)
 
 const OAUTH_PARAMS = [
   'code',
@@ -259,25 +267,39 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
 
     async login(opts = {}) {
+      // Opened before any await, while the click that called us still counts as a user gesture.
+      const usePopup = opts.popup ?? fellBack
+      const popup = usePopup
+        ? (window.open('about:blank', LOGIN_POPUP, 'popup,width=520,height=680') ?? undefined)
+        : undefined
       try {
-        await (await import('./authorize.js')).login(ctx, opts)
+        if (usePopup && !popup) {
+          throw new CallbackError(
+            'The browser blocked the login popup: call login() from a click handler.',
+            'popup_blocked',
+          )
+        }
+        return await (await import('./authorize.js')).login(ctx, opts, popup)
       } catch (err) {
+        popup?.close()
         throw ctx.report(toAuthError(err, 'Login'))
       }
     },
 
     isCallback(url = location.href) {
       const p = new URL(url).searchParams
-      return p.has('state') && (p.has('code') || p.has('error'))
+      return !delegated() && p.has('state') && (p.has('code') || p.has('error'))
     },
 
     handleRedirectCallback(url = location.href) {
       const u = new URL(url)
       const params = new URLSearchParams(u.searchParams)
-      // The app loaded inside our own silent-renewal iframe leaves the response to its parent.
-      if (window.frameElement?.hasAttribute(SILENT_FRAME)) {
+      if (delegated()) {
         return Promise.reject(
-          new CallbackError('Inside the silent renewal frame.', 'in_silent_frame'),
+          new CallbackError(
+            'This window only carries the response to the one waiting for it.',
+            'in_helper_window',
+          ),
         )
       }
       // Clean the address bar first: nothing may render or fetch with the code in the URL.

@@ -24,7 +24,10 @@ export interface AuthClientOptions {
   postLogoutRedirectUri?: string
   /** Redirect URI for silent (iframe, `prompt=none`) renewal when there is no refresh token. */
   silentRedirectUri?: string
-  /** `'indexeddb'` (default), `'memory'`, or your own {@link TokenStore}. */
+  /**
+   * `'indexeddb'` (default), `'memory'`, or your own {@link TokenStore}. With `'memory'` nothing
+   * survives a reload or the redirect to the server: log in with `login({ popup: true })`.
+   */
   storage?: 'indexeddb' | 'memory' | TokenStore
   /** Seconds before expiry at which a cached access token is no longer handed out. Default 60. */
   leeway?: number

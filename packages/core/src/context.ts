@@ -28,3 +28,6 @@ export interface Ctx {
 
 /** The iframe attribute that tells an app loaded in it to leave the response alone. */
 export const SILENT_FRAME = 'data-oauth-spa-silent'
+
+/** The name of the login popup: the app loaded in it leaves the response to its opener. */
+export const LOGIN_POPUP = 'oauth-spa-login'

@@ -56,7 +56,13 @@ export class CallbackError extends AuthError {
   constructor(
     message: string,
     readonly reason:
-      'no_response' | 'unknown_state' | 'expired' | 'invalid_response' | 'in_silent_frame',
+      | 'no_response'
+      | 'unknown_state'
+      | 'expired'
+      | 'invalid_response'
+      | 'in_helper_window'
+      | 'popup_blocked'
+      | 'popup_closed',
   ) {
     super(message)
   }

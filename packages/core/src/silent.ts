@@ -1,5 +1,5 @@
 import { SILENT_FRAME } from './context.js'
-import { LoginRequiredError, TimeoutError } from './errors.js'
+import { CallbackError, LoginRequiredError, TimeoutError } from './errors.js'
 
 /**
  * Runs an authorization request with `prompt=none` in a hidden iframe and resolves with the
@@ -49,5 +49,41 @@ export function silentAuthorize(
     }
     iframe.src = url.href
     document.body.appendChild(iframe)
+  })
+}
+
+/**
+ * Waits until `popup` is back on `redirectUri` (same origin, so its URL is readable), then closes
+ * it and resolves with the response. No postMessage: nothing another window sends can pose as it.
+ */
+export function waitForRedirect(popup: Window, redirectUri: string): Promise<URLSearchParams> {
+  const expected = new URL(redirectUri)
+  return new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (popup.closed) {
+        clearInterval(poll)
+        return reject(
+          new CallbackError(
+            'The login window was closed before the login finished.',
+            'popup_closed',
+          ),
+        )
+      }
+      let here: URL
+      try {
+        here = new URL(popup.location.href)
+      } catch {
+        return // still on the authorization server's origin
+      }
+      if (
+        here.origin !== expected.origin ||
+        here.pathname !== expected.pathname ||
+        !here.searchParams.has('state')
+      )
+        return
+      clearInterval(poll)
+      popup.close()
+      resolve(here.searchParams)
+    }, 100)
   })
 }

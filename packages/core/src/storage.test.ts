@@ -1,9 +1,18 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { memoryStore, StorageError } from './index.js'
 import type { TokenStore } from './index.js'
 import { deferred, FakeServer } from './test/fake-server.js'
 import type { Reply } from './test/fake-server.js'
-import { clock, idb, loginFlow, makeClient, settle, uniqueClientId, until } from './test/helpers.js'
+import {
+  clock,
+  idb,
+  loginFlow,
+  makeClient,
+  settle,
+  uniqueClientId,
+  until,
+  popupLoginFlow,
+} from './test/helpers.js'
 
 const HOUR = 3600_000
 
@@ -70,7 +79,11 @@ describe('storage', () => {
     expect(s.storage.type).toBe('memory')
     expect(s.storage.fallbackReason).toContain('blocked')
     expect(s.error).toBeInstanceOf(StorageError)
-    await loginFlow(auth, server)
+    // A redirect would lose the login kept in memory: it runs in a popup instead.
+    const { result, popup } = await popupLoginFlow(auth, server)
+    expect(result).toEqual({ returnTo: '/' })
+    expect(popup.closed).toBe(true)
+    expect(server.navigations).toEqual([])
     expect(auth.getState().status).toBe('authenticated')
     expect(await auth.getAccessToken()).toMatch(/^at-/)
   })
@@ -99,7 +112,7 @@ describe('storage', () => {
       await auth.ready
       expect(auth.getState().storage.type).toBe('memory')
       expect(auth.getState().storage.fallbackReason).toBeTruthy()
-      await loginFlow(auth, server)
+      await popupLoginFlow(auth, server)
       expect(auth.getState().status).toBe('authenticated')
     } finally {
       globalThis.indexedDB = saved
@@ -258,5 +271,63 @@ describe('cross-tab', () => {
     await settle(30)
     expect(await idb.get(server.issuer, clientId, 'session')).toBeUndefined()
     await until(() => a.getState().status === 'unauthenticated')
+  })
+})
+
+describe('login in a popup', () => {
+  test('a closed popup ends the login with a CallbackError', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, { storage: 'memory' })
+    const popup = { closed: false, location: { href: 'about:blank' }, close: () => {} }
+    const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
+    const pending = auth.login({ popup: true })
+    popup.closed = true
+    await expect(pending).rejects.toMatchObject({ code: 'callback_error', reason: 'popup_closed' })
+    open.mockRestore()
+    expect(auth.getState().status).toBe('unauthenticated')
+  })
+
+  test('a blocked popup is a clear error, not a silent redirect', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, { storage: 'memory' })
+    const open = vi.spyOn(window, 'open').mockReturnValue(null)
+    await expect(auth.login({ popup: true })).rejects.toMatchObject({ reason: 'popup_blocked' })
+    open.mockRestore()
+    expect(server.navigations).toEqual([])
+  })
+
+  test('a forged response in the popup (another state) is refused without a token request', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server, { storage: 'memory' })
+    const popup = { closed: false, location: { href: 'about:blank' }, close: () => {} }
+    const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
+    const pending = auth.login({ popup: true })
+    await until(() => popup.location.href.startsWith('https://as.example/'))
+    popup.location.href =
+      'http://localhost:5173/callback?code=evil&state=forged&iss=https%3A%2F%2Fas.example'
+    await expect(pending).rejects.toBeInstanceOf(Error)
+    open.mockRestore()
+    expect(server.tokenRequests).toHaveLength(0)
+  })
+
+  test('the app loaded inside the login popup leaves the response alone', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server)
+    const name = window.name
+    const opener = Object.getOwnPropertyDescriptor(window, 'opener')
+    window.name = 'oauth-spa-login'
+    Object.defineProperty(window, 'opener', { value: {}, configurable: true })
+    try {
+      history.replaceState(null, '', '/callback?code=c&state=s')
+      expect(auth.isCallback()).toBe(false)
+      await expect(auth.handleRedirectCallback()).rejects.toMatchObject({
+        reason: 'in_helper_window',
+      })
+      expect(location.search).toBe('?code=c&state=s') // untouched, for the opener to read
+    } finally {
+      window.name = name
+      if (opener) Object.defineProperty(window, 'opener', opener)
+      else delete (window as { opener?: unknown }).opener
+    }
   })
 })

@@ -40,6 +40,13 @@ export interface LoginOptions {
   /** Seconds; the ID token's `auth_time` is then checked. */
   maxAge?: number
   extraParams?: Record<string, string>
+  /**
+   * Log in in a popup instead of redirecting; `login()` then resolves once logged in. The login
+   * then lives in this page's memory only, so use it with `storage: 'memory'`. Default: only when
+   * IndexedDB failed and the client fell back to memory. Call `login()` straight from a click
+   * handler so that the browser allows the popup.
+   */
+  popup?: boolean
 }
 
 export interface GetAccessTokenOptions {
@@ -65,8 +72,11 @@ export interface AuthClient {
   /** Calls `listener` after every state change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void
   on<E extends keyof AuthEvents>(event: E, listener: (payload: AuthEvents[E]) => void): () => void
-  /** Redirects to the authorization server (Authorization Code + PKCE S256, state, nonce). */
-  login(options?: LoginOptions): Promise<void>
+  /**
+   * Redirects to the authorization server (Authorization Code + PKCE S256, state, nonce), or
+   * with `popup` logs in in a popup and resolves with `{ returnTo }` when done.
+   */
+  login(options?: LoginOptions): Promise<{ returnTo: string } | void>
   /** True when `url` (default: the current one) is an authorization response. */
   isCallback(url?: string): boolean
   /**

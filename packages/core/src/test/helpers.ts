@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { createStore, del, get, keys, set } from 'idb-keyval'
-import { afterEach } from 'vitest'
+import { afterEach, vi } from 'vitest'
 import { createAuthClient } from '../client.js'
 import type { AuthClient, LoginOptions } from '../types.js'
 import type { AuthClientOptions } from '../config.js'
@@ -148,5 +148,34 @@ export function rewriteIdToken(
     const [header, claims] = String(body.id_token).split('.') as [string, string]
     body.id_token = rewrite(decode(header), decode(claims))
     return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+  }
+}
+
+/**
+ * A login in a popup: `window.open` returns a stand-in window whose URL the test moves from the
+ * authorization request to the callback, as the server would. Returns what `login()` resolved to.
+ */
+export async function popupLoginFlow(
+  auth: AuthClient,
+  server: FakeServer,
+  options: LoginOptions = {},
+): Promise<{ result: unknown; popup: { closed: boolean; location: { href: string } } }> {
+  const popup = {
+    closed: false,
+    location: { href: 'about:blank' },
+    close() {
+      popup.closed = true
+    },
+  }
+  const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
+  try {
+    const pending = auth.login(options)
+    await until(() =>
+      popup.location.href.startsWith(String(server.metadata.authorization_endpoint)),
+    )
+    popup.location.href = server.authorize(popup.location.href)
+    return { result: await pending, popup }
+  } finally {
+    open.mockRestore()
   }
 }
