@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { API, API2, APP, DPOP_APP, ISSUER, OTHER } from './env'
+import { ACCESS_TOKEN_TTL, API, API2, APP, DPOP_APP, ISSUER, OTHER } from './env'
 import { login, readSession, resetStats, stats } from './helpers'
 
 const apiAnswer = async (text: string | null) => JSON.parse(text!.split('\n').slice(1).join('\n'))
@@ -107,4 +107,25 @@ test('tokens per API: one refresh token yields a token for a second API, picked 
     headers: { authorization: `Bearer ${session.tokens[API]!.accessToken}` },
   })
   expect(wrong.status).toBe(401)
+})
+
+test('DPoP: the bound refresh token rotates at the real server (nonces on both servers)', async ({
+  page,
+}) => {
+  await login(page, DPOP_APP, 'quinn')
+  const before = (await readSession(page))!
+  await page.waitForTimeout((ACCESS_TOKEN_TTL / 2) * 1000 + 500)
+  await resetStats()
+  await page.click('#call-api')
+  await expect(page.locator('#api-result')).toContainText('HTTP 200')
+  const after = (await readSession(page))!
+  expect(after.refreshToken).not.toBe(before.refreshToken)
+  expect(after.tokens[API]!.tokenType).toBe('dpop')
+  // One refresh, possibly preceded by one nonce challenge: never more.
+  expect((await stats()).token.refresh_token).toBeGreaterThanOrEqual(1)
+  expect((await stats()).token.refresh_token).toBeLessThanOrEqual(2)
+  // Logout revokes the bound tokens; the old refresh token is dead at the server.
+  await page.evaluate(() => window.auth.logout({ localOnly: true }))
+  await expect(page.locator('#status')).toHaveText('unauthenticated')
+  expect((await stats()).revocation).toBeGreaterThanOrEqual(1)
 })

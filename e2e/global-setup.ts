@@ -17,6 +17,8 @@ export default async function globalSetup() {
     appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP],
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
+    // Both servers demand DPoP nonces, so every DPoP flow below goes through the nonce retry.
+    asRequireDpopNonce: true,
     extraApiResources: [env.API2],
     testHooks: true,
   })
