@@ -51,7 +51,13 @@ async function showAnswer(request: Promise<Response>) {
   try {
     const res = await request
     const body = await res.text()
-    $('api-result').textContent = `HTTP ${res.status}\n${body}`
+    let shown = body
+    try {
+      shown = JSON.stringify(JSON.parse(body), null, 2)
+    } catch {
+      // not JSON: show it as it came
+    }
+    $('api-result').textContent = `HTTP ${res.status}\n${shown}`
   } catch (err) {
     $('api-result').textContent = `${(err as Error).name}: ${(err as Error).message}`
   }
