@@ -3,8 +3,8 @@ import { TimeoutError } from './errors.js'
 
 /**
  * Runs `fn` while no other tab of this origin runs it for the same name. Web Locks where the
- * browser has them (every current one); otherwise a lease record in the shared store, written then
- * read back, so two tabs do not both spend one refresh token. Waits are bounded by `timeoutMs`.
+ * browser has them (every current one); otherwise a lease record in the shared store (see
+ * lease.ts), so two tabs do not both spend one refresh token. Waits are bounded by `timeoutMs`.
  */
 export async function withLock<T>(
   name: string,

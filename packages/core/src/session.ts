@@ -16,7 +16,6 @@ export interface StoredToken {
   expiresAt: number
   /** Ms before `expiresAt` the token stops being handed out. */
   leeway: number
-
   scope: string
 }
 

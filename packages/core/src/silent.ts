@@ -2,10 +2,23 @@ import { SILENT_FRAME } from './context.js'
 import { CallbackError, LoginRequiredError, TimeoutError } from './errors.js'
 
 /**
+ * The URL of `win` once it is back on `redirectUri`, else `undefined`. While the window is on the
+ * authorization server's origin its URL cannot be read at all: only our own page answers here, so
+ * no postMessage is needed and nothing another window sends can pose as the response.
+ */
+function backOn(win: Window | null | undefined, expected: URL): URL | undefined {
+  try {
+    const here = new URL(win?.location.href ?? '')
+    return here.origin === expected.origin && here.pathname === expected.pathname ? here : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * Runs an authorization request with `prompt=none` in a hidden iframe and resolves with the
- * parameters the server redirected back with. The response is read from the iframe's location
- * once it is same-origin again — no postMessage, so no message from another window can be
- * mistaken for it. The iframe is marked so that the app loaded inside it stays out of the way.
+ * parameters the server redirected back with, read from the iframe's URL. The iframe is marked
+ * so that the app loaded inside it stays out of the way.
  */
 export function silentAuthorize(
   url: URL,
@@ -34,13 +47,8 @@ export function silentAuthorize(
       timeoutMs,
     )
     iframe.onload = () => {
-      let here: URL
-      try {
-        here = new URL(iframe.contentWindow?.location.href ?? '')
-      } catch {
-        return // still on the authorization server's origin
-      }
-      if (here.origin !== expected.origin || here.pathname !== expected.pathname) return
+      const here = backOn(iframe.contentWindow, expected)
+      if (!here) return
       finish(() =>
         here.searchParams.has('state')
           ? resolve(here.searchParams)
@@ -53,8 +61,7 @@ export function silentAuthorize(
 }
 
 /**
- * Waits until `popup` is back on `redirectUri` (same origin, so its URL is readable), then closes
- * it and resolves with the response. No postMessage: nothing another window sends can pose as it.
+ * Waits until `popup` is back on `redirectUri`, then closes it and resolves with the response.
  */
 export function waitForRedirect(popup: Window, redirectUri: string): Promise<URLSearchParams> {
   const expected = new URL(redirectUri)
@@ -69,18 +76,8 @@ export function waitForRedirect(popup: Window, redirectUri: string): Promise<URL
           ),
         )
       }
-      let here: URL
-      try {
-        here = new URL(popup.location.href)
-      } catch {
-        return // still on the authorization server's origin
-      }
-      if (
-        here.origin !== expected.origin ||
-        here.pathname !== expected.pathname ||
-        !here.searchParams.has('state')
-      )
-        return
+      const here = backOn(popup, expected)
+      if (!here?.searchParams.has('state')) return
       clearInterval(poll)
       popup.close()
       resolve(here.searchParams)
