@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { AuthProvider } from './AuthProvider.js'
 import { useAuth, type UseAuthResult } from './useAuth.js'
+import { createTestAuthClient, type TestAuthClient } from '@oauth-spa/core/testing'
 import { createTestAuth, ISSUER, type TestAuth } from '../../../test-utils/bindings.js'
 import { countListeners } from '../../../test-utils/bindings.js'
 
@@ -19,85 +20,87 @@ function Status() {
   )
 }
 
-let t: TestAuth
-afterEach(() => t?.client.destroy())
+let t: TestAuth | undefined
+afterEach(() => {
+  t?.client.destroy()
+  t = undefined
+})
 
-const renderStatus = () =>
+const renderStatus = (client: TestAuthClient | TestAuth['client']) =>
   render(
     <StrictMode>
-      <AuthProvider client={t.client}>
+      <AuthProvider client={client}>
         <Status />
       </AuthProvider>
     </StrictMode>,
   )
 
 describe('useAuth', () => {
-  it('renders each state the core reports', async () => {
-    t = createTestAuth()
-    renderStatus()
+  it('renders each state the client reports', () => {
+    const auth = createTestAuthClient({ loading: true })
+    renderStatus(auth)
     expect(screen.getByTestId('status').textContent).toBe('loading')
-    await act(() => t.client.ready)
+    act(() => auth.signOut())
     expect(screen.getByTestId('status').textContent).toBe('unauthenticated')
 
-    await act(() => t.signIn())
+    act(() => auth.signIn({ name: 'Ada' }))
     expect(screen.getByTestId('status').textContent).toBe('hello Ada')
 
-    await act(() => t.client.logout({ localOnly: true }))
+    act(() => auth.signOut())
     expect(screen.getByTestId('status').textContent).toBe('unauthenticated')
   })
 
-  it('logs out through the bound logout', async () => {
-    t = createTestAuth()
-    await t.signIn()
-    renderStatus()
+  it('logs in and out through the bound login and logout', async () => {
+    const auth = createTestAuthClient({ user: { name: 'Ada' } })
+    renderStatus(auth)
     expect(screen.getByTestId('status').textContent).toBe('hello Ada')
     fireEvent.click(screen.getByText('log out'))
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('unauthenticated'))
-    expect(t.client.getState().status).toBe('unauthenticated')
-    expect(t.navigate).toHaveBeenCalledTimes(1) // the login; localOnly leaves the page alone
+    expect(auth.calls.logout).toEqual([{ localOnly: true }])
+    fireEvent.click(screen.getByText('log in'))
+    expect(auth.calls.login).toEqual([{ returnTo: '/after' }])
   })
 
-  it('login() sends the browser to the authorization server through navigate', async () => {
+  it('login() with the real client sends the browser to the authorization server', async () => {
     t = createTestAuth()
-    renderStatus()
+    renderStatus(t.client)
     fireEvent.click(screen.getByText('log in'))
-    await waitFor(() => expect(t.navigate).toHaveBeenCalledTimes(1))
+    await waitFor(() => expect(t!.navigate).toHaveBeenCalledTimes(1))
     const url = new URL(t.navigate.mock.calls[0]![0])
     expect(url.origin + url.pathname).toBe(`${ISSUER}/authorize`)
     expect(url.searchParams.get('code_challenge_method')).toBe('S256')
   })
 
-  it('stops listening when unmounted', async () => {
-    t = createTestAuth({ server: false })
-    const listeners = countListeners(t.client)
-    const { unmount } = renderStatus()
-    expect(t.client.subscribe).toHaveBeenCalled()
+  it('stops listening when unmounted', () => {
+    const auth = createTestAuthClient()
+    const listeners = countListeners(auth)
+    const { unmount } = renderStatus(auth)
+    expect(auth.subscribe).toHaveBeenCalled()
     expect(listeners()).toBeGreaterThan(0)
     unmount()
     expect(listeners()).toBe(0)
   })
 
-  it('hands out the core snapshot unchanged while nothing changes', async () => {
-    t = createTestAuth({ server: false })
-    await t.client.ready
+  it('hands out the client’s snapshot unchanged while nothing changes', () => {
+    const auth = createTestAuthClient()
     const seen: UseAuthResult[] = []
     function Probe() {
       seen.push(useAuth())
       return null
     }
     const { rerender } = render(
-      <AuthProvider client={t.client}>
+      <AuthProvider client={auth}>
         <Probe />
       </AuthProvider>,
     )
     rerender(
-      <AuthProvider client={t.client}>
+      <AuthProvider client={auth}>
         <Probe />
       </AuthProvider>,
     )
     expect(seen).toHaveLength(2)
     expect(seen[1]).toBe(seen[0])
-    expect(seen[0]).toMatchObject(t.client.getState())
+    expect(seen[0]).toMatchObject(auth.getState())
   })
 
   it('narrows user on status (types)', () => {

@@ -4,6 +4,7 @@ import { CallbackError } from '@oauth-spa/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider } from './AuthProvider.js'
 import { useAuthCallback } from './useAuthCallback.js'
+import { createTestAuthClient } from '@oauth-spa/core/testing'
 import { createTestAuth, type TestAuth } from '../../../test-utils/bindings.js'
 
 let t: TestAuth
@@ -43,12 +44,34 @@ describe('useAuthCallback', () => {
     expect(onSuccess).not.toHaveBeenCalled()
   })
 
-  it('does nothing on a page that is not a callback', async () => {
-    t = createTestAuth({ server: false })
-    const spy = vi.spyOn(t.client, 'handleRedirectCallback')
-    const { result } = renderHook(() => useAuthCallback(), strict)
-    await t.client.ready
+  it('does nothing on a page that is not a callback', () => {
+    const auth = createTestAuthClient()
+    const { result } = renderHook(() => useAuthCallback(), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <AuthProvider client={auth}>{children}</AuthProvider>
+      ),
+      reactStrictMode: true,
+    })
     expect(result.current).toEqual({ isCallback: false, error: null })
-    expect(spy).not.toHaveBeenCalled()
+    expect(auth.calls.handleRedirectCallback).toEqual([])
+  })
+
+  it('reads the URL in an effect, not while rendering (server rendering, hydration)', () => {
+    history.replaceState(null, '', '/callback?code=c&state=s')
+    const auth = createTestAuthClient()
+    const seen: (boolean | undefined)[] = []
+    const { result } = renderHook(
+      () => {
+        const r = useAuthCallback()
+        seen.push(r.isCallback)
+        return r
+      },
+      { wrapper: ({ children }) => <AuthProvider client={auth}>{children}</AuthProvider> },
+    )
+    expect(seen[0]).toBeUndefined()
+    expect(result.current.isCallback).toBe(true)
+    expect(auth.calls.handleRedirectCallback).toEqual([
+      'http://localhost:5173/callback?code=c&state=s',
+    ])
   })
 })

@@ -8,8 +8,11 @@ export interface UseAuthCallbackOptions {
 }
 
 export interface UseAuthCallbackResult {
-  /** Whether the page was loaded with an authorization response in its URL. */
-  isCallback: boolean
+  /**
+   * Whether the page was loaded with an authorization response in its URL; `undefined` until the
+   * URL was read, after the first render (never on the server, nor during hydration).
+   */
+  isCallback: boolean | undefined
   /** Why the login could not be completed (`CallbackError`, `OAuthError`, ...). */
   error: AuthError | null
 }
@@ -29,27 +32,31 @@ export interface UseAuthCallbackResult {
  */
 export function useAuthCallback(options: UseAuthCallbackOptions = {}): UseAuthCallbackResult {
   const client = useAuthClient()
-  // The URL as first rendered: the core cleans the address bar, and a re-run effect (StrictMode)
-  // must hand the same response to the core, which answers it with the same promise.
-  const [url] = useState(() => location.href)
-  const [isCallback] = useState(() => client.isCallback(url))
+  const [isCallback, setIsCallback] = useState<boolean>()
   const [error, setError] = useState<AuthError | null>(null)
+  // Read in the effect, never in render (server rendering, hydration), and kept: the core cleans
+  // the address bar, and a re-run effect (StrictMode) must hand the same response to the core,
+  // which answers it with the same promise.
+  const url = useRef<string>(undefined)
   const onSuccess = useRef(options.onSuccess)
   useEffect(() => {
     onSuccess.current = options.onSuccess
   })
 
   useEffect(() => {
-    if (!isCallback) return
+    url.current ??= location.href
+    const callback = client.isCallback(url.current)
+    setIsCallback(callback)
+    if (!callback) return
     let stale = false
-    client.handleRedirectCallback(url).then(
+    client.handleRedirectCallback(url.current).then(
       ({ returnTo }) => !stale && onSuccess.current?.(returnTo),
       (err: AuthError) => !stale && setError(err),
     )
     return () => {
       stale = true
     }
-  }, [client, url, isCallback])
+  }, [client])
 
   return { isCallback, error }
 }
