@@ -1,4 +1,5 @@
-import { DPOP_ALGS, DpopError } from './dpop-verifier.mjs'
+import { IssuerUnavailableError, TokenRejectedError } from './access-token-verifier.mjs'
+import { checkProofHeader, DPOP_ALGS, DpopError } from './dpop-verifier.mjs'
 
 /**
  * Authorization of requests to the demo API: access token extraction, validation, DPoP binding,
@@ -6,7 +7,7 @@ import { DPOP_ALGS, DpopError } from './dpop-verifier.mjs'
  *
  * @typedef {{ status: number, scheme: 'Bearer' | 'DPoP' | undefined, error?: string,
  *   description?: string, scope?: string, dpopNonce?: string }} AuthFailure
- * @typedef {{ claims: import('jose').JWTPayload, scheme: 'Bearer' | 'DPoP', dpopNonce?: string }} AuthSuccess
+ * @typedef {{ claims: import('oauth4webapi').JWTAccessTokenClaims, scheme: 'Bearer' | 'DPoP', dpopNonce?: string }} AuthSuccess
  */
 
 export const REALM = 'api'
@@ -57,11 +58,11 @@ export function parseAuthorization(header) {
 }
 
 /**
- * @param {{ verifyAccessToken: (token: string) => Promise<import('jose').JWTPayload>,
- *   verifyDpopProof: ReturnType<typeof import('./dpop-verifier.mjs').createDpopVerifier>,
+ * @param {{ verifyRequest: ReturnType<typeof import('./access-token-verifier.mjs').createAccessTokenVerifier>,
+ *   checkDpopProof: ReturnType<typeof import('./dpop-verifier.mjs').createDpopPolicy>,
  *   nonces?: import('./dpop-nonces.mjs').DpopNonces }} deps
  */
-export function createRequestAuthenticator({ verifyAccessToken, verifyDpopProof, nonces }) {
+export function createRequestAuthenticator({ verifyRequest, checkDpopProof, nonces }) {
   /**
    * @param {{ method: string, url: string, authorization: string | undefined,
    *   dpop: string | string[] | undefined, requiredScope: string }} req `url`: external request URL
@@ -82,11 +83,37 @@ export function createRequestAuthenticator({ verifyAccessToken, verifyDpopProof,
     }
     const dpopNonce = scheme === 'DPoP' ? nonces?.current() : undefined
 
+    /** @type {Headers} */
+    const headers = new Headers({ authorization: `${scheme} ${token}` })
+    let request
+    try {
+      if (req.dpop !== undefined) {
+        checkProofHeader(req.dpop)
+        headers.set('dpop', String(req.dpop))
+      }
+      request = new Request(req.url, { method: req.method, headers })
+    } catch (err) {
+      if (!(err instanceof DpopError)) {
+        return fail({
+          status: 400,
+          scheme,
+          error: 'invalid_request',
+          description: 'bad request URL',
+        })
+      }
+      return fail({ status: 401, scheme, error: err.error, description: err.message, dpopNonce })
+    }
+
     let claims
     try {
-      claims = await verifyAccessToken(token)
+      // oauth4webapi: the token, and the proof whenever DPoP is in play
+      claims = await verifyRequest(request)
+      if (scheme === 'DPoP') {
+        // ours: server nonce and jti replay
+        checkDpopProof(String(req.dpop), String(claims.cnf?.jkt))
+      }
     } catch (err) {
-      if (isInfrastructureError(err)) {
+      if (err instanceof IssuerUnavailableError) {
         return fail({
           status: 503,
           scheme,
@@ -94,33 +121,10 @@ export function createRequestAuthenticator({ verifyAccessToken, verifyDpopProof,
           description: 'cannot reach the issuer',
         })
       }
-      const description = `access token is invalid: ${/** @type {Error} */ (err).message}`
-      return fail({ status: 401, scheme, error: 'invalid_token', description, dpopNonce })
-    }
-
-    const cnf = /** @type {{ jkt?: unknown } | undefined} */ (claims.cnf)
-    if (scheme === 'Bearer') {
-      if (cnf?.jkt !== undefined) {
-        const description = 'DPoP-bound access token must be presented with the DPoP scheme'
-        return fail({ status: 401, scheme, error: 'invalid_token', description })
-      }
-    } else {
-      if (typeof cnf?.jkt !== 'string') {
-        const description = 'access token is not DPoP-bound'
-        return fail({ status: 401, scheme, error: 'invalid_token', description, dpopNonce })
-      }
-      try {
-        await verifyDpopProof({
-          proof: req.dpop,
-          method: req.method,
-          url: req.url,
-          accessToken: token,
-          jkt: cnf.jkt,
-        })
-      } catch (err) {
-        if (!(err instanceof DpopError)) throw err
+      if (err instanceof TokenRejectedError || err instanceof DpopError) {
         return fail({ status: 401, scheme, error: err.error, description: err.message, dpopNonce })
       }
+      throw err
     }
 
     const scopes = new Set(typeof claims.scope === 'string' ? claims.scope.split(' ') : [])
@@ -136,16 +140,4 @@ export function createRequestAuthenticator({ verifyAccessToken, verifyDpopProof,
     }
     return { ok: true, value: { claims, scheme, dpopNonce } }
   }
-}
-
-/** Errors that mean "could not check", not "the token is bad". @param {unknown} err */
-function isInfrastructureError(err) {
-  const code = /** @type {{ code?: unknown }} */ (err)?.code
-  if (code === 'ERR_JWKS_TIMEOUT') return true
-  // fetch failures and a discovery document that could not be used
-  return (
-    err instanceof TypeError ||
-    (err instanceof Error && /^discovery /.test(err.message)) ||
-    (typeof code === 'string' && code.startsWith('ECONN'))
-  )
 }

@@ -4,7 +4,7 @@ import { createAccessTokenVerifier } from './access-token-verifier.mjs'
 import { challenges, createRequestAuthenticator, parseAuthorization } from './api-auth.mjs'
 import { applyCors } from './cors.mjs'
 import { DpopNonces } from './dpop-nonces.mjs'
-import { createDpopVerifier } from './dpop-verifier.mjs'
+import { createDpopPolicy } from './dpop-verifier.mjs'
 import { listenLoopback, localOrigin, readText, sendJson } from './http-util.mjs'
 import { RequestLog } from './request-log.mjs'
 
@@ -47,12 +47,12 @@ export async function startApiServer(opts) {
   }, opts.port ?? 9001)
   const url = localOrigin(listening.port)
   authenticate = createRequestAuthenticator({
-    verifyAccessToken: createAccessTokenVerifier({
+    verifyRequest: createAccessTokenVerifier({
       issuer: opts.issuer,
       audience: opts.audience ?? url,
       clockToleranceSeconds: opts.clockToleranceSeconds,
     }),
-    verifyDpopProof: createDpopVerifier({ nonces }),
+    checkDpopProof: createDpopPolicy({ nonces }),
     nonces,
   })
 
@@ -76,7 +76,7 @@ export async function startApiServer(opts) {
     })
     if (preflight) return
 
-    /** @type {{ scope: string, run: (claims: import('jose').JWTPayload, scheme: string) => Promise<void> } | undefined} */
+    /** @type {{ scope: string, run: (claims: import('oauth4webapi').JWTAccessTokenClaims, scheme: string) => Promise<void> } | undefined} */
     let route
     if (req.method === 'GET' && path === '/api/user-profile') {
       route = {

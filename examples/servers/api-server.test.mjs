@@ -274,7 +274,8 @@ describe('DPoP tokens', () => {
       htm: 'GET',
       htu: profileUrl,
       accessToken: token,
-      iat: Math.floor(Date.now() / 1000) - 300,
+      // oauth4webapi accepts proofs up to 300 s old
+      iat: Math.floor(Date.now() / 1000) - 400,
     })
     const wrongTyp = await createDpopProof(key, {
       htm: 'GET',
@@ -332,6 +333,111 @@ describe('DPoP tokens', () => {
     })
     expect(res.status).toBe(403)
     expect(challenge(res)).toMatch(/^DPoP .*error="insufficient_scope".*scope="write"/)
+  })
+})
+
+describe('which part failed: token or proof (oauth4webapi validates both, the challenge tells them apart)', () => {
+  /** @type {import('./dpop-proof.mjs').DpopKey} */
+  let key
+  let token = ''
+  beforeAll(async () => {
+    key = await generateDpopKey()
+    token = await accessToken({ dpopKey: key })
+  })
+  const proofFor = (/** @type {string} */ at, o = {}) =>
+    createDpopProof(key, { htm: 'GET', htu: profileUrl, accessToken: at, ...o })
+
+  it('a tampered bound token with a matching proof is invalid_token', async () => {
+    const [h, p, s] = token.split('.')
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
+    const tampered = [
+      h,
+      Buffer.from(JSON.stringify({ ...claims, scope: 'read write admin' })).toString('base64url'),
+      s,
+    ].join('.')
+    const res = await fetch(profileUrl, {
+      headers: { authorization: `DPoP ${tampered}`, dpop: await proofFor(tampered) },
+    })
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toMatch(/^DPoP .*error="invalid_token"/)
+  })
+
+  it('a proof whose signature does not match its jwk is invalid_dpop_proof', async () => {
+    const [h, p, s] = (await proofFor(token)).split('.')
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
+    const forged = [
+      h,
+      Buffer.from(JSON.stringify({ ...claims, jti: 'other' })).toString('base64url'),
+      s,
+    ].join('.')
+    const res = await fetch(profileUrl, {
+      headers: { authorization: `DPoP ${token}`, dpop: forged },
+    })
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toMatch(/^DPoP .*error="invalid_dpop_proof"/)
+  })
+
+  it('an unbound token with the DPoP scheme and no proof is invalid_token', async () => {
+    const bearer = await accessToken()
+    const res = await fetch(profileUrl, { headers: { authorization: `DPoP ${bearer}` } })
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toMatch(
+      /^DPoP .*error="invalid_token", error_description="access token is not DPoP-bound"/,
+    )
+  })
+
+  it('a proof signed with an algorithm the API does not advertise (ES384) is refused', async () => {
+    const es384 = await generateDpopKey('ES384')
+    const bound = await accessToken({ dpopKey: await generateDpopKey() })
+    const proof = await createDpopProof(es384, { htm: 'GET', htu: profileUrl, accessToken: bound })
+    const res = await fetch(profileUrl, {
+      headers: { authorization: `DPoP ${bound}`, dpop: proof },
+    })
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toMatch(
+      /error="invalid_dpop_proof", error_description="DPoP proof alg must be one of ES256, RS256, PS256"/,
+    )
+  })
+
+  it('accepts a proof two minutes old (oauth4webapi allows 300 s) and two proofs at once are refused', async () => {
+    const older = await proofFor(token, { iat: Math.floor(Date.now() / 1000) - 120 })
+    const ok = await fetch(profileUrl, { headers: { authorization: `DPoP ${token}`, dpop: older } })
+    expect(ok.status).toBe(200)
+    const two = `${await proofFor(token)}, ${await proofFor(token)}`
+    const res = await fetch(profileUrl, { headers: { authorization: `DPoP ${token}`, dpop: two } })
+    expect(challenge(res)).toMatch(
+      /error="invalid_dpop_proof", error_description="exactly one DPoP proof/,
+    )
+  })
+})
+
+describe('issuer unreachable', () => {
+  it('answers 503 temporarily_unavailable, not invalid_token, and recovers when it is back', async () => {
+    const asPort = await freePort()
+    const apiPort = await freePort()
+    const apiUrl = `http://localhost:${apiPort}`
+    const api = await startApiServer({ port: apiPort, issuer: `http://localhost:${asPort}` })
+    try {
+      const url = `${apiUrl}/api/user-profile`
+      const down = await fetch(url, { headers: { authorization: 'Bearer a.b.c' } })
+      expect(down.status).toBe(503)
+      expect(challenge(down)).toMatch(/error="temporarily_unavailable"/)
+
+      const as = await startAuthServer({ port: asPort, apiResources: [apiUrl] })
+      try {
+        const { tokens } = await loginProgrammatically({
+          issuer: as.issuer,
+          redirectUri: REDIRECT,
+          resource: apiUrl,
+        })
+        const up = await fetch(url, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+        expect(up.status).toBe(200)
+      } finally {
+        await as.close()
+      }
+    } finally {
+      await api.close()
+    }
   })
 })
 
