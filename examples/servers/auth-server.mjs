@@ -13,6 +13,7 @@ import {
 import { applyCors } from './cors.mjs'
 import { listenLoopback, localOrigin, sendJson } from './http-util.mjs'
 import { generateSigningJwks, randomCookieKeys } from './keys.mjs'
+import { modeMiddlewares, providerMode } from './providers.mjs'
 
 export const CLIENT_ID = 'demo-spa'
 export const RESOURCE_SCOPES = ['read', 'write']
@@ -28,10 +29,14 @@ const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
  * @property {number} [idTokenTtl] seconds, default 3600
  * @property {boolean} [requireDpopNonce] require server-provided DPoP nonces at the token endpoint
  * @property {boolean} [testHooks] serve /__test/stats and /__test/reset
+ * @property {import('./providers.mjs').ProviderName} [provider] behave like that provider (see
+ *   providers.mjs); default: a server that follows the specs
  *
- * @typedef {import('./auth-middleware.mjs').AuthStats} AuthStats
- * @typedef {{ issuer: string, port: number, close: () => Promise<void>, stats: AuthStats,
- *   provider: Provider }} AuthServer
+ * @typedef {import('./auth-middleware.mjs').AuthStats & { logout: { count: number,
+ *   last: import('./providers.mjs').LogoutHit | null } }} AuthStats
+ * @typedef {{ issuer: string, tokenIssuer: string, port: number, close: () => Promise<void>,
+ *   stats: AuthStats, provider: Provider, providerName: string,
+ *   providerInfo: Record<string, string | undefined> }} AuthServer
  */
 
 /** @param {string[]} appOrigins */
@@ -64,7 +69,8 @@ export async function startAuthServer(opts = {}) {
   const accessTokenTtl = opts.accessTokenTtl ?? 300
   const refreshTokenTtl = opts.refreshTokenTtl ?? 86400
   const idTokenTtl = opts.idTokenTtl ?? 3600
-  const stats = createAuthStats()
+  /** @type {AuthStats} */
+  const stats = { ...createAuthStats(), logout: { count: 0, last: null } }
 
   /** @type {import('node:http').RequestListener | undefined} */
   let providerHandler
@@ -74,21 +80,61 @@ export async function startAuthServer(opts = {}) {
       handleTestHook(req, res, appOrigins, stats)
       return
     }
-    if (!providerHandler) {
+    if (!providerHandler || !mode) {
       sendJson(res, 503, { error: 'temporarily_unavailable' })
       return
     }
+    // The provider stand-ins serve oidc-provider under a path (Keycloak's realm, Okta's
+    // authorization server, Entra's tenant): oidc-provider takes the mount path from originalUrl.
+    const routed = mode.route({ url: req.url ?? '/' })
+    if (!routed) {
+      sendJson(res, 404, { error: 'not_found' })
+      return
+    }
+    Object.assign(req, { originalUrl: `${routed.mountPath}${routed.url}`, url: routed.url })
     providerHandler(req, res)
   }
+  /** @type {import('./providers.mjs').ProviderMode | undefined} */
+  let mode
 
   // Listen first so that port 0 resolves to the real port before the issuer is fixed.
   const listening = await listenLoopback(handler, opts.port ?? 9000)
-  const issuer = localOrigin(listening.port)
+  const origin = localOrigin(listening.port)
+  const client = demoClient(appOrigins)
+  try {
+    mode = providerMode(opts.provider, {
+      origin,
+      clientId: CLIENT_ID,
+      redirectUris: client.redirect_uris,
+      logoutUris: client.post_logout_redirect_uris,
+    })
+  } catch (err) {
+    await listening.close()
+    throw err
+  }
+  const { routes } = mode
+  const autoConfirm = mode.autoConfirmLogout ?? 'never'
+  const extraClaims = mode.claims
 
-  const provider = new Provider(issuer, {
-    clients: [demoClient(appOrigins)],
+  /** @type {Record<string, any>} */
+  const config = {
+    clients: [client],
     responseTypes: ['code'],
-    findAccount,
+    routes,
+    findAccount: extraClaims
+      ? async (/** @type {unknown} */ ctx, /** @type {string} */ id) => {
+          const account = await findAccount(ctx, id)
+          return (
+            account && {
+              ...account,
+              claims: async () => {
+                const claims = await account.claims()
+                return { ...claims, ...extraClaims(claims) }
+              },
+            }
+          )
+        }
+      : findAccount,
     jwks: await generateSigningJwks(),
     cookies: { keys: randomCookieKeys() },
     scopes: OIDC_SCOPES,
@@ -128,7 +174,19 @@ export async function startAuthServer(opts = {}) {
         // ignored (RFC 7009: the response is 200 either way)
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource:
+          autoConfirm === 'never'
+            ? logoutSource
+            : async (/** @type {any} */ ctx, /** @type {string} */ form) => {
+                await logoutSource(ctx, form)
+                if (autoConfirm === 'always' || ctx.oidc?.params?.id_token_hint) {
+                  ctx.body = String(ctx.body).replace('</body>', `${AUTO_CONFIRM}</body>`)
+                }
+              },
+        postLogoutSuccessSource,
+      },
       userinfo: { enabled: true },
       introspection: { enabled: false },
       dPoP: opts.requireDpopNonce
@@ -154,26 +212,47 @@ export async function startAuthServer(opts = {}) {
         },
       },
     },
-  })
+  }
+  mode.configure?.(config)
+  const provider = new Provider(mode.tokenIssuer, config)
 
-  const routes = {
-    token: '/token',
-    revocation: '/token/revocation',
-    userinfo: '/me',
+  const countLogout = (/** @type {import('./providers.mjs').LogoutHit} */ hit) => {
+    stats.logout.count += 1
+    stats.logout.last = hit
+  }
+  for (const middleware of modeMiddlewares(mode, provider, {
+    mode: {
+      origin,
+      clientId: CLIENT_ID,
+      redirectUris: client.redirect_uris,
+      logoutUris: client.post_logout_redirect_uris,
+    },
+    countLogout,
+  })) {
+    provider.use(/** @type {any} */ (middleware))
   }
   provider.use(countRequests(stats, routes))
-  provider.use(restrictCors(new Set(appOrigins), new Set(Object.values(routes))))
   provider.use(
-    advertiseResourceScopes(
-      RESOURCE_SCOPES,
-      new Set(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']),
-    ),
+    restrictCors(new Set(appOrigins), new Set([routes.token, routes.revocation, routes.userinfo])),
   )
+  provider.use(advertiseResourceScopes(RESOURCE_SCOPES, new Set(mode.discoveryPaths)))
 
   providerHandler = provider.callback()
 
-  return { issuer, port: listening.port, stats, provider, close: listening.close }
+  return {
+    issuer: mode.issuer,
+    tokenIssuer: mode.tokenIssuer,
+    port: listening.port,
+    stats,
+    provider,
+    providerName: mode.name,
+    providerInfo: mode.info,
+    close: listening.close,
+  }
 }
+
+/** Submits oidc-provider's logout form at once (providers that log out without asking). */
+const AUTO_CONFIRM = `<script>(function(){var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit()})()</script>`
 
 /**
  * @param {import('node:http').IncomingMessage} req
@@ -193,6 +272,8 @@ function handleTestHook(req, res, appOrigins, stats) {
     sendJson(res, 200, stats)
   } else if (req.method === 'POST' && path === '/__test/reset') {
     resetAuthStats(stats)
+    stats.logout.count = 0
+    stats.logout.last = null
     sendJson(res, 200, stats)
   } else {
     sendJson(res, 404, { error: 'not_found' })

@@ -430,6 +430,7 @@ describe('silent authentication and logout', () => {
       post_logout_redirect_uri: `${APP}/logged-out`,
       state: 'bye',
     }).toString()
+    const logoutsBefore = as.stats.logout.count
     const page = await fetch(endSession, { headers: { cookie: String(jar.header(endSession)) } })
     jar.store(endSession, page.headers.getSetCookie())
     const html = await page.text()
@@ -450,6 +451,16 @@ describe('silent authentication and logout', () => {
     const location = new URL(String(confirm.headers.get('location')))
     expect(`${location.origin}${location.pathname}`).toBe(`${APP}/logged-out`)
     expect(location.searchParams.get('state')).toBe('bye')
+    // the test hooks count the hit on the logout endpoint (not its confirmation), hint redacted
+    expect(as.stats.logout.count).toBe(logoutsBefore + 1)
+    expect(as.stats.logout.last).toEqual({
+      path: '/session/end',
+      params: {
+        id_token_hint: '<redacted>',
+        post_logout_redirect_uri: `${APP}/logged-out`,
+        state: 'bye',
+      },
+    })
 
     // the session is gone: silent authentication now needs a login
     await expect(
@@ -470,6 +481,7 @@ describe('test hooks', () => {
       token: { authorization_code: 0, refresh_token: 0 },
       revocation: 0,
       refreshTokenErrors: 0,
+      logout: { count: 0, last: null },
     })
 
     const { tokens } = await loginProgrammatically({
@@ -492,6 +504,7 @@ describe('test hooks', () => {
       token: { authorization_code: 1, refresh_token: 2 },
       revocation: 1,
       refreshTokenErrors: 1,
+      logout: { count: 0, last: null },
     }
     expect(await statsRes.json()).toEqual(expected)
     expect(as.stats).toEqual(expected)

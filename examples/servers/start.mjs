@@ -4,6 +4,7 @@ import { startApiServer } from './api-server.mjs'
 import { startAuthServer } from './auth-server.mjs'
 import { startEchoServer } from './echo-server.mjs'
 import { freePort } from './http-util.mjs'
+import { PROVIDERS } from './providers.mjs'
 
 /**
  * @typedef {object} StartOptions
@@ -18,6 +19,8 @@ import { freePort } from './http-util.mjs'
  * @property {boolean} [asRequireDpopNonce] env AS_REQUIRE_DPOP_NONCE
  * @property {boolean} [apiRequireDpopNonce] env API_REQUIRE_DPOP_NONCE
  * @property {boolean} [testHooks] env TEST_HOOKS
+ * @property {import('./providers.mjs').ProviderName} [provider] env PROVIDER: run the
+ *   authorization server as a stand-in for auth0, cognito, entra, keycloak or okta
  * @property {NodeJS.ProcessEnv} [env] environment to read, default process.env
  */
 
@@ -54,6 +57,7 @@ export async function startServers(opts = {}) {
   const testHooks = opts.testHooks ?? flag(env.TEST_HOOKS) ?? false
   const apiPort = opts.apiPort ?? int(env.API_PORT, 'API_PORT') ?? 9001
   const extra = opts.extraApiResources ?? list(env.EXTRA_API_RESOURCES) ?? []
+  const provider = opts.provider ?? providerName(env.PROVIDER)
 
   // The API's URL is its resource indicator, which the authorization server must know before the
   // API starts: API_PORT=0 is resolved to a free port up front.
@@ -69,13 +73,15 @@ export async function startServers(opts = {}) {
     idTokenTtl: opts.idTokenTtl ?? int(env.ID_TOKEN_TTL, 'ID_TOKEN_TTL'),
     requireDpopNonce: opts.asRequireDpopNonce ?? flag(env.AS_REQUIRE_DPOP_NONCE) ?? false,
     testHooks,
+    provider,
   })
   /** @type {Array<{ close: () => Promise<void> }>} */
   const started = [auth]
   try {
     const api = await startApiServer({
       port: apiPortResolved,
-      issuer: auth.issuer,
+      // the `iss` of the access tokens (Entra: the tenant's issuer, not the /common template)
+      issuer: auth.tokenIssuer,
       audience: apiUrl,
       appOrigins,
       requireDpopNonce: opts.apiRequireDpopNonce ?? flag(env.API_REQUIRE_DPOP_NONCE) ?? false,
@@ -89,6 +95,9 @@ export async function startServers(opts = {}) {
     started.push(echo)
     return {
       issuer: auth.issuer,
+      tokenIssuer: auth.tokenIssuer,
+      provider: auth.providerName,
+      providerInfo: auth.providerInfo,
       apiUrl: api.url,
       echoUrl: echo.url,
       stats: auth.stats,
@@ -102,9 +111,23 @@ export async function startServers(opts = {}) {
   }
 }
 
+/** @param {string | undefined} value */
+function providerName(value) {
+  if (value === undefined || value === '') return undefined
+  const name = value.toLowerCase()
+  if (!(/** @type {readonly string[]} */ (PROVIDERS).includes(name))) {
+    throw new TypeError(`PROVIDER must be one of ${PROVIDERS.join(', ')} (got "${value}")`)
+  }
+  return /** @type {import('./providers.mjs').ProviderName} */ (name)
+}
+
 async function main() {
   const servers = await startServers()
-  console.log(`authorization server  ${servers.issuer}`)
+  const as = servers.provider === 'default' ? '' : ` (${servers.provider} stand-in)`
+  console.log(`authorization server  ${servers.issuer}${as}`)
+  for (const [key, value] of Object.entries(servers.providerInfo)) {
+    if (servers.provider !== 'default' && value) console.log(`  ${key.padEnd(20)}${value}`)
+  }
   console.log(`protected API         ${servers.apiUrl}`)
   console.log(`third-party echo      ${servers.echoUrl}`)
   let stopping = false

@@ -49,8 +49,10 @@ function parseForm(html) {
  * @param {{ issuer: string, clientId?: string, redirectUri: string, scope?: string,
  *   resource?: string | string[], login?: string, password?: string, prompt?: string,
  *   jar?: CookieJar, extraParams?: Record<string, string>, state?: string, nonce?: string,
- *   pkce?: { codeVerifier: string, codeChallenge: string } }} opts `jar`: pass the jar of an
- *   earlier login to reuse its session (e.g. with `prompt: 'none'`)
+ *   pkce?: { codeVerifier: string, codeChallenge: string }, expectedIss?: string | null }} opts
+ *   `jar`: pass the jar of an earlier login to reuse its session (e.g. with `prompt: 'none'`);
+ *   `expectedIss`: the `iss` the response must carry (default `issuer`; `null`: none, for servers
+ *   without RFC 9207 such as the Cognito and Entra stand-ins)
  */
 export async function authorize(opts) {
   const metadata = await discover(opts.issuer)
@@ -95,7 +97,8 @@ export async function authorize(opts) {
       if (location.origin === redirect.origin && location.pathname === redirect.pathname) {
         const result = Object.fromEntries(location.searchParams)
         if (result.state !== state) throw new Error('state mismatch in authorization response')
-        if (result.iss !== opts.issuer) throw new Error('iss mismatch in authorization response')
+        const iss = opts.expectedIss === undefined ? opts.issuer : opts.expectedIss
+        if ((result.iss ?? null) !== iss) throw new Error('iss mismatch in authorization response')
         if (result.error) {
           throw Object.assign(new Error(`authorization error: ${result.error}`), {
             response: result,
@@ -160,7 +163,8 @@ export async function tokenRequest(opts) {
  *
  * @param {{ issuer: string, clientId?: string, redirectUri: string, scope?: string,
  *   resource?: string | string[], tokenResource?: string, dpopKey?: DpopKey, login?: string,
- *   password?: string, jar?: CookieJar }} opts `tokenResource`: the `resource` sent at the code
+ *   password?: string, jar?: CookieJar, expectedIss?: string | null,
+ *   extraParams?: Record<string, string> }} opts `tokenResource`: the `resource` sent at the code
  *   exchange (default: the single requested resource, if only one)
  */
 export async function loginProgrammatically(opts) {
