@@ -22,10 +22,13 @@ export interface UseAuthResult {
  */
 export function useAuth(client: AuthClient = useAuthClient()): UseAuthResult {
   const state = shallowRef(client.getState())
-  const unsubscribe = client.subscribe(() => {
-    state.value = client.getState()
-  })
-  if (getCurrentScope()) onScopeDispose(unsubscribe)
+  // Not on the server: nothing unmounts there, so a listener would outlive the request.
+  if (typeof window !== 'undefined') {
+    const unsubscribe = client.subscribe(() => {
+      state.value = client.getState()
+    })
+    if (getCurrentScope()) onScopeDispose(unsubscribe)
+  }
   return {
     state: shallowReadonly(state),
     login: (options) => client.login(options),
