@@ -50,6 +50,16 @@ export default defineConfig({
         },
       },
       {
+        // Each example's component tests, written with the test double.
+        resolve: { alias },
+        test: {
+          name: 'examples',
+          include: ['examples/react/src/**/*.test.tsx'],
+          ...browser,
+          environmentOptions: { happyDOM: { url: 'http://localhost:5175/' } },
+        },
+      },
+      {
         test: {
           name: 'servers',
           include: ['examples/servers/**/*.test.mjs'],

@@ -95,3 +95,29 @@ test('React: the Log out button ends the session at the server and lands back on
   await expect(page.locator('#status')).toHaveText('unauthenticated')
   await expect(page.locator('#token-info')).toHaveText('none')
 })
+
+test('React: a signed-out visit to the protected /notes goes through the login and lands on /notes', async ({
+  page,
+}) => {
+  await page.goto(`${REACT_APP}/`)
+  await expect(page.locator('#status')).toHaveText('unauthenticated')
+  // A client-side navigation to the protected route: RequireAuth starts the login.
+  await page.click('#nav-notes')
+  await signIn(page, REACT_APP, 'judy')
+  await page.waitForURL(`${REACT_APP}/notes`)
+  await expect(page.locator('#notes-title')).toHaveText('Notes')
+  await expect(page.locator('#status')).toHaveText('authenticated')
+  expect(await page.evaluate(() => location.search)).toBe('')
+
+  await page.fill('#note-text', 'from the protected route')
+  await page.click('#create-note')
+  await expect(page.locator('#api-result')).toContainText('HTTP 201')
+  await expect(page.locator('#api-result')).toContainText('from the protected route')
+
+  // A direct visit (full page load) with query and hash, signed out again.
+  await page.evaluate(() => window.auth.logout({ localOnly: true }))
+  await page.goto(`${REACT_APP}/notes?sort=new#latest`)
+  await signIn(page, REACT_APP, 'judy')
+  await page.waitForURL(`${REACT_APP}/notes?sort=new#latest`)
+  await expect(page.locator('#notes-title')).toHaveText('Notes')
+})

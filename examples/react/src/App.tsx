@@ -1,27 +1,39 @@
-import { useCallback, useState } from 'react'
-import { useAuth, useAuthClient } from '@oauth-spa/react'
-import { apiUrl } from './auth'
+import { useState } from 'react'
+import { BrowserRouter, NavLink, Route, Routes } from 'react-router'
+import { RequireAuth, useAuth, useAuthClient } from '@oauth-spa/react'
+import { apiUrl } from './config'
 import { Callback } from './Callback'
 import { TokenInfo } from './TokenInfo'
 
-/** Replaces the current history entry; no router library needed for two routes. */
-function usePath() {
-  const [path, setPath] = useState(() => location.pathname)
-  const navigate = useCallback((to: string) => {
-    history.replaceState(null, '', to)
-    setPath(location.pathname)
-  }, [])
-  return [path, navigate] as const
-}
-
 export function App() {
-  const [path, navigate] = usePath()
   return (
-    <main>
-      <h1>oauth-spa</h1>
-      <Header />
-      {path === '/callback' ? <Callback navigate={navigate} /> : <Home />}
-    </main>
+    <BrowserRouter>
+      <main>
+        <h1>oauth-spa</h1>
+        <Header />
+        <nav className="buttons">
+          <NavLink id="nav-home" to="/">
+            Home
+          </NavLink>
+          <NavLink id="nav-notes" to="/notes">
+            Notes (login required)
+          </NavLink>
+        </nav>
+        <Routes>
+          <Route path="/callback" element={<Callback />} />
+          <Route
+            path="/notes"
+            element={
+              // Logged-out visitors go to the login page and come back here.
+              <RequireAuth fallback={<p id="signing-in">Signing you in…</p>}>
+                <Notes />
+              </RequireAuth>
+            }
+          />
+          <Route path="*" element={<Home />} />
+        </Routes>
+      </main>
+    </BrowserRouter>
   )
 }
 
@@ -61,31 +73,74 @@ function Header() {
   )
 }
 
-function Home() {
+/** Sends a request through `client.fetch` and shows the answer, pretty-printed when JSON. */
+function useApi() {
   const client = useAuthClient()
-  const { status } = useAuth()
   const [answer, setAnswer] = useState('(none yet)')
-
-  async function callApi() {
+  async function call(path: string, init?: RequestInit) {
     try {
       // The token is added by the client, and only for the allowed origins.
-      const res = await client.fetch(`${apiUrl}/api/user-profile`)
-      setAnswer(`HTTP ${res.status}\n${await res.text()}`)
+      const res = await client.fetch(`${apiUrl}${path}`, init)
+      const body = await res.text()
+      let shown = body
+      try {
+        shown = JSON.stringify(JSON.parse(body), null, 2)
+      } catch {
+        // not JSON: show it as it came
+      }
+      setAnswer(`HTTP ${res.status}\n${shown}`)
     } catch (err) {
       setAnswer(`${(err as Error).name}: ${(err as Error).message}`)
     }
   }
+  return [answer, call] as const
+}
 
+function Home() {
+  const { status } = useAuth()
+  const [answer, call] = useApi()
   return (
     <section>
       <TokenInfo />
       {status === 'authenticated' && (
         <p className="buttons">
-          <button id="call-api" onClick={callApi}>
+          <button id="call-api" onClick={() => call('/api/user-profile')}>
             Call the API
           </button>
         </p>
       )}
+      <h2>API answer</h2>
+      <pre id="api-result">{answer}</pre>
+    </section>
+  )
+}
+
+function Notes() {
+  const [text, setText] = useState('')
+  const [answer, call] = useApi()
+  return (
+    <section>
+      <h2 id="notes-title">Notes</h2>
+      <p className="buttons">
+        <input
+          id="note-text"
+          aria-label="Note"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button
+          id="create-note"
+          onClick={() =>
+            call('/api/notes', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ text: text || `Hello at ${new Date().toISOString()}` }),
+            })
+          }
+        >
+          Create a note
+        </button>
+      </p>
       <h2>API answer</h2>
       <pre id="api-result">{answer}</pre>
     </section>

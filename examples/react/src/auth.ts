@@ -1,8 +1,5 @@
 import { createAuthClient, type AuthClient } from '@oauth-spa/core'
-
-const env = import.meta.env
-const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
-export const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
+import { apiUrl, issuer } from './config'
 
 // Created once, at module level: the provider hands it out, it does not own it.
 export const auth = createAuthClient({
@@ -12,7 +9,7 @@ export const auth = createAuthClient({
   scope: 'openid profile email offline_access read write',
   resource: apiUrl,
   allowedOrigins: [apiUrl],
-  autoRefresh: env.VITE_AUTO_REFRESH !== '0',
+  autoRefresh: import.meta.env.VITE_AUTO_REFRESH !== '0',
 })
 
 // Exposed for the e2e tests and for poking around in devtools.
