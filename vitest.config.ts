@@ -50,11 +50,13 @@ export default defineConfig({
         },
       },
       {
-        // Each example's component tests, written with the test double.
+        // Each example's component tests, written with the test double. The Vue example's Vite
+        // config brings @vitejs/plugin-vue (installed there) for its single-file components.
+        extends: './examples/vue/vite.config.ts',
         resolve: { alias },
         test: {
           name: 'examples',
-          include: ['examples/react/src/**/*.test.tsx'],
+          include: ['examples/{react,vue}/src/**/*.test.{ts,tsx}'],
           ...browser,
           environmentOptions: { happyDOM: { url: 'http://localhost:5175/' } },
         },

@@ -8,6 +8,7 @@ export const OTHER_PORT = port('E2E_OTHER_PORT', 19002)
 export const APP_PORT = port('E2E_APP_PORT', 15173)
 export const DPOP_APP_PORT = port('E2E_DPOP_APP_PORT', 15174)
 export const REACT_APP_PORT = port('E2E_REACT_APP_PORT', 15175)
+export const VUE_APP_PORT = port('E2E_VUE_APP_PORT', 15176)
 
 export const ISSUER = `http://localhost:${AUTH_PORT}`
 export const API = `http://localhost:${API_PORT}`
@@ -16,5 +17,6 @@ export const OTHER = `http://localhost:${OTHER_PORT}`
 export const APP = `http://localhost:${APP_PORT}`
 export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`
 export const REACT_APP = `http://localhost:${REACT_APP_PORT}`
+export const VUE_APP = `http://localhost:${VUE_APP_PORT}`
 /** Short enough that tests see expiry within seconds; the SDK's leeway is then half of it. */
 export const ACCESS_TOKEN_TTL = 12

@@ -7,14 +7,14 @@ import * as env from './env'
 /**
  * Starts the real authorization server (oidc-provider), the protected API, the third-party origin
  * and two copies of the example app: Bearer tokens on APP, DPoP-bound ones on DPOP_APP, plus the
- * React example on REACT_APP.
+ * React example on REACT_APP and the Vue example on VUE_APP.
  */
 export default async function globalSetup() {
   const servers = await startServers({
     authPort: env.AUTH_PORT,
     apiPort: env.API_PORT,
     echoPort: env.OTHER_PORT,
-    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP],
+    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP, env.VUE_APP],
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
     // Both servers demand DPoP nonces, so every DPoP flow below goes through the nonce retry.
@@ -27,7 +27,7 @@ export default async function globalSetup() {
     port: env.API2_PORT,
     issuer: env.ISSUER,
     audience: env.API2,
-    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP],
+    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP, env.VUE_APP],
     testHooks: true,
   })
   const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
@@ -67,6 +67,20 @@ export default async function globalSetup() {
   })
   await reactApp.listen()
   apps.push(reactApp)
+  const vueRoot = fileURLToPath(new URL('../examples/vue/', import.meta.url))
+  const vueApp = await createServer({
+    root: vueRoot,
+    configFile: `${vueRoot}vite.config.ts`,
+    server: { port: env.VUE_APP_PORT, strictPort: true },
+    define: {
+      'import.meta.env.VITE_ISSUER': JSON.stringify(env.ISSUER),
+      'import.meta.env.VITE_API_URL': JSON.stringify(env.API),
+      'import.meta.env.VITE_AUTO_REFRESH': JSON.stringify('0'),
+    },
+    logLevel: 'warn',
+  })
+  await vueApp.listen()
+  apps.push(vueApp)
   return async () => {
     await Promise.all(apps.map((a) => a.close()))
     await api2.close()

@@ -1,0 +1,21 @@
+import { createAuthClient, type AuthClient } from '@oauth-spa/core'
+import { apiUrl, issuer } from './config'
+
+// Created once, at module level: the plugin hands it out, it does not own it.
+export const auth = createAuthClient({
+  issuer,
+  clientId: 'demo-spa',
+  redirectUri: `${location.origin}/callback`,
+  scope: 'openid profile email offline_access read write',
+  resource: apiUrl,
+  allowedOrigins: [apiUrl],
+  autoRefresh: import.meta.env.VITE_AUTO_REFRESH !== '0',
+})
+
+// Exposed for the e2e tests and for poking around in devtools.
+declare global {
+  interface Window {
+    auth: AuthClient
+  }
+}
+window.auth = auth
