@@ -113,11 +113,14 @@ test('React: a signed-out visit to the protected /notes goes through the login a
   await page.click('#create-note')
   await expect(page.locator('#api-result')).toContainText('HTTP 201')
   await expect(page.locator('#api-result')).toContainText('from the protected route')
+})
 
-  // A direct visit (full page load) with query and hash, signed out again.
-  await page.evaluate(() => window.auth.logout({ localOnly: true }))
+test('React: a direct visit to /notes with query and hash lands back on exactly that URL', async ({
+  page,
+}) => {
   await page.goto(`${REACT_APP}/notes?sort=new#latest`)
   await signIn(page, REACT_APP, 'judy')
   await page.waitForURL(`${REACT_APP}/notes?sort=new#latest`)
   await expect(page.locator('#notes-title')).toHaveText('Notes')
+  await expect(page.locator('#user-name')).toHaveText('Judy Example')
 })
