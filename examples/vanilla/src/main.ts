@@ -1,4 +1,6 @@
 import { createAuthClient, dpop, type AuthClient } from '@oauth-spa/core'
+import { createWalkthrough } from './walkthrough-log'
+import { mountWalkthrough } from './walkthrough-panel'
 
 const env = import.meta.env
 const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
@@ -6,6 +8,21 @@ const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
 const otherUrl = env.VITE_OTHER_URL ?? 'http://localhost:9002'
 // Optional second API: its tokens come from the same refresh token, requested with `resource`.
 const api2Url = env.VITE_API2_URL
+
+// DPoP on or off: VITE_DPOP, unless switched in the walkthrough panel (`?dpop=1|0`, kept in
+// localStorage: a preference, not a secret; the stored session must find the same mode in every tab).
+const DPOP_KEY = 'oauth-spa-demo:dpop'
+const query = new URLSearchParams(location.search)
+if (query.has('dpop')) {
+  localStorage.setItem(DPOP_KEY, query.get('dpop') === '1' ? '1' : '0')
+  query.delete('dpop')
+  history.replaceState(null, '', `${location.pathname}${query.size ? `?${query}` : ''}`)
+}
+const useDpop = (localStorage.getItem(DPOP_KEY) ?? env.VITE_DPOP) === '1'
+
+// The walkthrough observes the SDK through its public options only: the `fetch` and `navigate`
+// it is given, its events and its state.
+const walkthrough = createWalkthrough()
 
 const auth = createAuthClient({
   issuer,
@@ -16,7 +33,16 @@ const auth = createAuthClient({
   resource: apiUrl,
   allowedOrigins: api2Url ? [apiUrl, { url: api2Url, resource: api2Url }] : [apiUrl],
   autoRefresh: env.VITE_AUTO_REFRESH !== '0',
-  dpop: env.VITE_DPOP === '1' ? dpop : undefined,
+  dpop: useDpop ? dpop : undefined,
+  fetch: walkthrough.observeFetch((input, init) => fetch(input, init)),
+  navigate: walkthrough.observeNavigate((url) => location.assign(url)),
+})
+walkthrough.observeEvents(auth)
+mountWalkthrough(document.getElementById('walkthrough')!, walkthrough, {
+  dpop: useDpop,
+  canSwitch: () => auth.getState().status === 'unauthenticated',
+  switchDpop: (on) => location.assign(`/?dpop=${on ? 1 : 0}`),
+  onStateChange: (listener) => auth.subscribe(listener),
 })
 // Exposed for the e2e tests and for poking around in devtools.
 declare global {
@@ -78,6 +104,7 @@ $('create-note').onclick = () =>
 $('call-other').onclick = () => showAnswer(auth.fetch(`${otherUrl}/public/data`))
 
 if (auth.isCallback()) {
+  walkthrough.recordCallback(location.href)
   auth.handleRedirectCallback().then(
     ({ returnTo }) => history.replaceState(null, '', returnTo),
     () => history.replaceState(null, '', '/'),

@@ -1,0 +1,352 @@
+import type { AuthClient } from '@oauth-spa/core'
+
+/**
+ * The walkthrough's record of the flow, built only from what the SDK lets an app see: the
+ * `fetch` and `navigate` it was given, the callback URL, and its events. Every secret is masked
+ * the moment it is read, so nothing raw is ever stored here — the entries can be kept in
+ * sessionStorage to survive the redirect to the authorization server and back.
+ */
+
+export type Row = [label: string, value: string]
+export interface Step {
+  /** ms since epoch, local clock */
+  at: number
+  kind:
+    | 'discovery'
+    | 'authorize'
+    | 'par'
+    | 'callback'
+    | 'token'
+    | 'refresh'
+    | 'api'
+    | 'revoke'
+    | 'logout'
+    | 'event'
+  title: string
+  /** HTTP status or outcome, shown as a badge */
+  outcome?: string
+  rows: Row[]
+  /** decoded JWT claims (secrets among them masked) */
+  claims?: { title: string; rows: Row[]; open?: boolean }[]
+}
+
+const STORAGE_KEY = 'oauth-spa-demo:walkthrough'
+const MAX_STEPS = 80
+
+/** Parameters whose values are not secret; every other value is masked. */
+const PUBLIC = new Set([
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'response_type',
+  'response_mode',
+  'resource',
+  'audience',
+  'prompt',
+  'max_age',
+  'ui_locales',
+  'login_hint',
+  'request_uri',
+  'iss',
+  'error',
+  'error_description',
+  'grant_type',
+  'token_type_hint',
+  'post_logout_redirect_uri',
+  'token_type',
+  'expires_in',
+])
+
+/** First 6 characters and an ellipsis: enough to tell two values apart, useless to an attacker. */
+export const mask = (value: string): string =>
+  value.length <= 8 ? '•••' : `${value.slice(0, 6)}… (${value.length} chars)`
+
+const show = (name: string, value: string): string => (PUBLIC.has(name) ? value : mask(value))
+
+const params = (p: URLSearchParams): Row[] => [...p].map(([k, v]) => [k, show(k, v)])
+
+const time = (seconds: number) => new Date(seconds * 1000).toLocaleTimeString([], { hour12: false })
+
+/** Claims of a JWT, for display: timestamps readable, `nonce` and `jti` masked. */
+export function decodeClaims(jwt: string): Row[] | undefined {
+  try {
+    const part = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')
+    const json = new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0)))
+    const claims = JSON.parse(json) as Record<string, unknown>
+    return Object.entries(claims).map(([k, v]) => {
+      if (['nonce', 'jti', 'ath', 'at_hash', 'sid'].includes(k)) return [k, mask(String(v))]
+      if (['iat', 'exp', 'nbf', 'auth_time'].includes(k) && typeof v === 'number') {
+        return [k, `${v} (${time(v)})`]
+      }
+      return [k, typeof v === 'string' ? v : JSON.stringify(v)]
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/** `Authorization` header: the scheme in clear, the token masked. */
+const authorization = (value: string): string => {
+  const [scheme, token = ''] = value.split(/ +/)
+  return `${scheme} ${mask(token)}`
+}
+
+export interface Walkthrough {
+  steps(): readonly Step[]
+  subscribe(listener: () => void): () => void
+  clear(): void
+  /** Wraps the `fetch` given to createAuthClient: observes discovery, token, revocation, PAR, API. */
+  observeFetch(base: typeof fetch): typeof fetch
+  /** Wraps `navigate`: the authorization request and RP-initiated logout, before leaving the page. */
+  observeNavigate(base: (url: string) => void): (url: string) => void
+  /** The authorization response, read before `handleRedirectCallback` cleans the URL. */
+  recordCallback(url: string): void
+  /** SDK events: login, refresh, session end, errors. */
+  observeEvents(auth: AuthClient): void
+}
+
+export function createWalkthrough(storage: Storage | undefined = sessionStorage): Walkthrough {
+  let steps: Step[] = load()
+  const listeners = new Set<() => void>()
+
+  function load(): Step[] {
+    try {
+      const stored = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '[]') as unknown
+      return Array.isArray(stored) ? (stored as Step[]) : []
+    } catch {
+      return []
+    }
+  }
+  function add(step: Omit<Step, 'at'>) {
+    steps = [...steps, { at: Date.now(), ...step }].slice(-MAX_STEPS)
+    try {
+      // Masked entries only (see above): the red line forbids secrets in web storage, not this.
+      storage?.setItem(STORAGE_KEY, JSON.stringify(steps))
+    } catch {
+      // storage full or unavailable: the panel keeps working in memory
+    }
+    for (const listener of listeners) listener()
+  }
+
+  function requestParams(init: RequestInit | undefined): URLSearchParams | undefined {
+    const body = init?.body
+    if (body instanceof URLSearchParams) return body
+    if (typeof body === 'string' && !body.startsWith('{')) return new URLSearchParams(body)
+    return undefined
+  }
+
+  function proofRows(headers: Headers): Row[] {
+    const proof = headers.get('dpop')
+    if (!proof) return []
+    const claims = decodeClaims(proof) ?? []
+    const keep = claims.filter(([k]) => ['htm', 'htu', 'nonce'].includes(k))
+    return [['DPoP', mask(proof)], ...keep.map(([k, v]): Row => [`DPoP proof ${k}`, v])]
+  }
+
+  async function tokenResponse(res: Response, kind: 'token' | 'refresh', sent: Row[], ms: string) {
+    let body: Record<string, unknown> = {}
+    try {
+      body = (await res.clone().json()) as Record<string, unknown>
+    } catch {
+      // not JSON: the status is all there is to show
+    }
+    const rows: Row[] = [...sent]
+    const claims: NonNullable<Step['claims']> = []
+    for (const [k, v] of Object.entries(body)) {
+      const value = typeof v === 'string' ? v : JSON.stringify(v)
+      if (k === 'expires_in' && typeof v === 'number') {
+        rows.push([`← ${k}`, `${v} s (until ${time(Date.now() / 1000 + v)})`])
+      } else {
+        rows.push([`← ${k}`, show(k, value)])
+      }
+      if ((k === 'id_token' || k === 'access_token') && typeof v === 'string') {
+        const decoded = decodeClaims(v)
+        if (decoded) {
+          const idToken = k === 'id_token'
+          claims.push({
+            title: idToken ? 'ID token claims' : 'Access token claims (a JWT, RFC 9068)',
+            rows: decoded,
+            // the first ID token is the one to read; a refresh repeats it
+            open: idToken && kind === 'token',
+          })
+        }
+      }
+    }
+    const nonce = res.headers.get('dpop-nonce')
+    if (nonce) rows.push(['← DPoP-Nonce', mask(nonce)])
+    const title =
+      kind === 'refresh'
+        ? 'Refresh: new tokens for the refresh token'
+        : 'Token request: code exchange'
+    add({ kind, title, outcome: `${res.status} · ${ms}`, rows, claims })
+  }
+
+  return {
+    steps: () => steps,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    clear() {
+      steps = []
+      storage?.removeItem(STORAGE_KEY)
+      for (const listener of listeners) listener()
+    },
+
+    observeFetch(base) {
+      return async (input, init) => {
+        const request = input instanceof Request ? input : undefined
+        const url = new URL(request?.url ?? String(input))
+        const method = (init?.method ?? request?.method ?? 'GET').toUpperCase()
+        const headers = new Headers(init?.headers ?? request?.headers)
+        const body = requestParams(init)
+        const started = Date.now()
+        let res: Response
+        try {
+          res = await base(input, init)
+        } catch (err) {
+          add({
+            kind: 'event',
+            title: `${method} ${url.origin}${url.pathname} failed`,
+            outcome: 'network error',
+            rows: [['error', `${(err as Error).name}: ${(err as Error).message}`]],
+          })
+          throw err
+        }
+        const ms = `${Date.now() - started} ms`
+        const grant = body?.get('grant_type')
+
+        if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+          add({
+            kind: 'discovery',
+            title: 'Discovery',
+            outcome: `${res.status} · ${ms}`,
+            rows: [['GET', url.href]],
+          })
+        } else if (grant === 'authorization_code' || grant === 'refresh_token') {
+          const sent: Row[] = [
+            ['POST', `${url.origin}${url.pathname}`],
+            ...(body ? params(body) : []),
+            ...proofRows(headers),
+          ]
+          await tokenResponse(res, grant === 'refresh_token' ? 'refresh' : 'token', sent, ms)
+        } else if (body?.has('token') && method === 'POST') {
+          add({
+            kind: 'revoke',
+            title: 'Revocation (RFC 7009)',
+            outcome: `${res.status} · ${ms}`,
+            rows: [['POST', `${url.origin}${url.pathname}`], ...params(body)],
+          })
+        } else if (body?.has('code_challenge')) {
+          let requestUri = ''
+          try {
+            requestUri = String(
+              ((await res.clone().json()) as { request_uri?: unknown }).request_uri ?? '',
+            )
+          } catch {
+            // no JSON body
+          }
+          add({
+            kind: 'par',
+            title: 'Pushed authorization request (PAR)',
+            outcome: `${res.status} · ${ms}`,
+            rows: [
+              ['POST', `${url.origin}${url.pathname}`],
+              ...params(body),
+              ['← request_uri', requestUri],
+            ],
+          })
+        } else {
+          const auth = headers.get('authorization')
+          const rows: Row[] = [
+            [method, url.href],
+            ['Authorization', auth ? authorization(auth) : '(none: origin not in allowedOrigins)'],
+            ...proofRows(headers),
+          ]
+          const challenge = res.headers.get('www-authenticate')
+          if (challenge) rows.push(['← WWW-Authenticate', challenge])
+          const nonce = res.headers.get('dpop-nonce')
+          if (nonce) rows.push(['← DPoP-Nonce', mask(nonce)])
+          add({
+            kind: 'api',
+            title: `API call ${url.pathname}`,
+            outcome: `${res.status} · ${ms}`,
+            rows,
+          })
+        }
+        return res
+      }
+    },
+
+    observeNavigate(base) {
+      return (href) => {
+        const url = new URL(href)
+        const p = url.searchParams
+        if (p.has('id_token_hint') || p.has('post_logout_redirect_uri')) {
+          add({
+            kind: 'logout',
+            title: 'RP-initiated logout: to the end-session endpoint',
+            rows: [['GET', `${url.origin}${url.pathname}`], ...params(p)],
+          })
+        } else if (p.has('client_id')) {
+          add({
+            kind: 'authorize',
+            title: p.has('request_uri')
+              ? 'Authorization request (by reference, PAR)'
+              : 'Authorization request: to the login page',
+            rows: [['GET', `${url.origin}${url.pathname}`], ...params(p)],
+          })
+        }
+        base(href)
+      }
+    },
+
+    recordCallback(href) {
+      const p = new URL(href).searchParams
+      add({
+        kind: 'callback',
+        title: 'Callback: back from the authorization server',
+        outcome: p.has('error') ? 'error' : undefined,
+        rows: params(p),
+      })
+    },
+
+    observeEvents(auth) {
+      auth.on('loggedIn', ({ user }) =>
+        add({ kind: 'event', title: 'Logged in', rows: [['sub', String(user.sub)]] }),
+      )
+      auth.on('tokenRefreshed', ({ resource, expiresAt }) =>
+        add({
+          kind: 'event',
+          title: 'Token refreshed',
+          rows: [
+            ['resource', resource],
+            ['expires', time(expiresAt / 1000)],
+          ],
+        }),
+      )
+      auth.on('sessionEnded', ({ reason, error }) =>
+        add({
+          kind: 'event',
+          title: 'Session ended',
+          outcome: reason,
+          rows: error ? [['error', `${error.name}: ${error.message}`]] : [],
+        }),
+      )
+      auth.on('error', ({ error }) =>
+        add({
+          kind: 'event',
+          title: 'Error',
+          outcome: error.code,
+          rows: [['error', `${error.name}: ${error.message}`]],
+        }),
+      )
+      auth.on('storageFallback', ({ reason }) =>
+        add({ kind: 'event', title: 'Storage fell back to memory', rows: [['reason', reason]] }),
+      )
+    },
+  }
+}
