@@ -1,7 +1,15 @@
 import * as oauth from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
 import { toAuthError } from './classify.js'
-import { AuthError, LoginRequiredError, NetworkError, OAuthError, TimeoutError } from './index.js'
+import { send } from './http.js'
+import {
+  AuthError,
+  InternalError,
+  LoginRequiredError,
+  NetworkError,
+  OAuthError,
+  TimeoutError,
+} from './index.js'
 import { FakeServer, idToken, json, oauthError } from './test/fake-server.js'
 import { clock, loginFlow, makeClient } from './test/helpers.js'
 
@@ -69,11 +77,23 @@ describe('toAuthError', () => {
     expect((err as NetworkError).retryAfter).toBeUndefined()
   })
 
-  test('a TypeError from fetch → NetworkError', () => {
-    const err = toAuthError(new TypeError('Failed to fetch'), 'Refreshing')
+  test('fetch failing (offline, DNS, CORS) → NetworkError naming the host', async () => {
+    const offline = () => Promise.reject(new TypeError('Failed to fetch'))
+    const err = toAuthError(
+      await send(offline, 'https://as.example/token').catch((e: unknown) => e),
+      'Refreshing',
+    )
     expect(err).toBeInstanceOf(NetworkError)
     expect(err).not.toBeInstanceOf(TimeoutError)
-    expect(err).toBeInstanceOf(NetworkError)
+    expect(err.message).toContain('as.example')
+  })
+
+  test('a TypeError thrown anywhere else is a bug, never a network error', () => {
+    const err = toAuthError(new TypeError('load is not a function'), 'Login')
+    expect(err).toBeInstanceOf(InternalError)
+    expect(err).not.toBeInstanceOf(NetworkError)
+    expect(err.code).toBe('internal_error')
+    expect(err.message).toContain('load is not a function')
   })
 
   test('a TimeoutError DOMException → TimeoutError', () => {
