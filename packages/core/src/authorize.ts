@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
-import { CallbackError, ConfigurationError, type AuthError } from './errors.js'
+import { CallbackError, ConfigurationError, LoginRequiredError, type AuthError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
@@ -212,11 +212,15 @@ async function finish(
           'invalid_response',
         )
   }
-  const epoch = ctx.owner.epoch
+  const { owner } = ctx
+  const logouts = owner.logouts
   const [next, warning] = await exchange(ctx, as, tx, validated)
   // Under the lock: a refresh of the previous session in another tab cannot overwrite this one.
-  // A logout meanwhile wins (the lock refuses a moved epoch).
-  await ctx.owner.locked((w) => w.commit(next, { event: 'loggedIn' }, warning), epoch)
+  // A logout asked for meanwhile wins; the previous session ending elsewhere does not.
+  await owner.locked(async (w) => {
+    if (logouts !== owner.logouts) throw new LoginRequiredError('Logged out during login.')
+    await w.commit(next, { event: 'loggedIn' }, warning)
+  })
   return { returnTo: tx.returnTo }
 }
 

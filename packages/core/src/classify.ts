@@ -127,12 +127,10 @@ export function decide(
           : new LoginRequiredError(`The session has ended (${code}): call login().`, code),
     }
   if (silent && error instanceof TimeoutError && failures + 1 >= SILENT_ATTEMPTS) {
+    const blocked = 'Silent renewal keeps timing out (third-party cookies or framing blocked)'
     return {
       action: 'end',
-      error: new LoginRequiredError(
-        'Silent renewal keeps timing out (the browser blocks third-party cookies or framing): call login().',
-        'silent_renewal_blocked',
-      ),
+      error: new LoginRequiredError(`${blocked}: call login().`, 'silent_renewal_blocked'),
     }
   }
   // Anything else keeps the session: the network, the server's own trouble, DPoP nonces, storage.

@@ -79,15 +79,20 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let destroyed = false
   let lastCallback: Promise<{ returnTo: string }> | undefined
 
-  const owner = createOwner(cfg, store, { type }, {
-    // A session that ends takes its DPoP key handle with it (logout deletes the key).
-    ended: () => (dpopHandle = undefined),
-    changed: () => {
-      const s = owner.session
-      if (s?.skew !== undefined) ctx.skew(s.skew)
-      sched.plan(destroyed ? undefined : s)
+  const owner = createOwner(
+    cfg,
+    store,
+    { type },
+    {
+      // A session that ends takes its DPoP key handle with it (logout deletes the key).
+      ended: () => (dpopHandle = undefined),
+      changed: () => {
+        const s = owner.session
+        if (s?.skew !== undefined) ctx.skew(s.skew)
+        sched.plan(destroyed ? undefined : s)
+      },
     },
-  })
+  )
   const sched = createScheduler(cfg, () => {
     obtain(ctx, cfg.resource ?? '', undefined).catch(() => {
       // Decided and reported inside: ended, or kept with a backoff the scheduler now waits out.

@@ -112,57 +112,53 @@ export function checkSecureUrl(value: string, name: string): URL {
   return url
 }
 
-type Check = (v: unknown) => boolean
-const str: Check = (v) => typeof v === 'string'
-const fn: Check = (v) => typeof v === 'function'
-const bool: Check = (v) => typeof v === 'boolean'
-const num: Check = (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v)
-const params: Check = (v) =>
-  !!v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'string')
-const STORE_METHODS = ['get', 'set', 'del', 'keys', 'update'] as const
-
-/** Each option's check and, in words, what to pass: a wrong option fails at creation, not at login. */
-const OPTIONS: Record<string, [Check, string]> = {
-  issuer: [str, 'an https URL'],
-  clientId: [str, 'a string'],
-  redirectUri: [str, 'an https URL'],
-  scope: [str, 'space-separated scopes in one string'],
-  resource: [str, 'the API identifier, a URL string'],
-  audience: [str, 'a string'],
-  extraParams: [params, 'an object of string values'],
-  extraTokenParams: [params, 'an object of string values'],
-  postLogoutRedirectUri: [str, 'an https URL'],
-  silentRedirectUri: [str, 'an https URL'],
-  storage: [
+/** What each option takes: a wrong option fails at creation, naming it, not at login. */
+const KINDS: [string[], string, (v: unknown) => boolean][] = [
+  [
+    'issuer clientId redirectUri scope resource audience postLogoutRedirectUri silentRedirectUri'.split(
+      ' ',
+    ),
+    'a string',
+    (v) => typeof v === 'string',
+  ],
+  [
+    'leeway timeout clockTolerance discoveryTtl'.split(' '),
+    'a number ≥ 0',
+    (v) => typeof v === 'number' && v >= 0 && v < Infinity,
+  ],
+  ['autoRefresh fetchUserInfo'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
+  [
+    'dpop now fetch setTimeout clearTimeout navigate'.split(' '),
+    "a function (DPoP: import { dpop } from '@oauth-spa/core')",
+    (v) => typeof v === 'function',
+  ],
+  [
+    ['extraParams', 'extraTokenParams'],
+    'an object of strings',
+    (v) => !!v && Object.values(v).every((x) => typeof x === 'string'),
+  ],
+  [
+    ['storage'],
+    "'indexeddb', 'memory' or a TokenStore (get, set, del, keys, update)",
     (v) =>
       v === 'indexeddb' ||
       v === 'memory' ||
-      (!!v && STORE_METHODS.every((m) => fn((v as Record<string, unknown>)[m]))),
-    `'indexeddb', 'memory' or a TokenStore with ${STORE_METHODS.join(', ')} (update must be an atomic read-modify-write)`,
+      ['get', 'set', 'del', 'keys', 'update'].every(
+        (m) => typeof (v as Record<string, unknown>)?.[m] === 'function',
+      ),
   ],
-  leeway: [num, 'seconds, a number ≥ 0'],
-  autoRefresh: [bool, 'true or false'],
-  fetchUserInfo: [bool, 'true or false'],
-  dpop: [fn, "the exported dpop function: import { dpop } from '@oauth-spa/core'"],
-  allowedOrigins: [
-    (v) =>
-      Array.isArray(v) &&
-      v.every((o) => str(o) || (!!o && str(o.url) && [o.resource, o.scope].every((x) => x === undefined || str(x)))),
+  [
+    ['allowedOrigins'],
     "an array: ['https://api.example.com', { url, resource?, scope? }]",
+    Array.isArray,
   ],
-  timeout: [(v) => num(v) && (v as number) > 0, 'milliseconds, a number > 0'],
-  clockTolerance: [num, 'seconds, a number ≥ 0'],
-  discoveryTtl: [num, 'seconds, a number ≥ 0'],
-  now: [fn, 'a function returning ms'],
-  fetch: [fn, 'a fetch function'],
-  setTimeout: [fn, 'a function'],
-  clearTimeout: [fn, 'a function'],
-  navigate: [fn, 'a function taking a URL'],
-}
+]
 
 export function resolveConfig(options: AuthClientOptions): Config {
   if (!options || typeof options !== 'object')
-    throw new ConfigurationError('createAuthClient needs an options object: { issuer, clientId, redirectUri }.')
+    throw new ConfigurationError(
+      'createAuthClient needs an options object: { issuer, clientId, redirectUri }.',
+    )
   if ('clientSecret' in options) {
     throw new ConfigurationError(
       'No clientSecret in a browser: register a public client (token_endpoint_auth_method "none"); PKCE protects it.',
@@ -174,19 +170,17 @@ export function resolveConfig(options: AuthClientOptions): Config {
   ) as AuthClientOptions
   for (const name of ['issuer', 'clientId', 'redirectUri'] as const)
     if (!given[name]) throw new ConfigurationError(`createAuthClient needs \`${name}\`.`)
-  for (const [name, value] of Object.entries(given)) {
-    // Options this version does not know are left alone (TypeScript flags misspellings).
-    const rule = Object.hasOwn(OPTIONS, name) && OPTIONS[name]
-    if (rule && !rule[0](value))
-      throw new ConfigurationError(`Option \`${name}\` must be ${rule[1]}; got ${typeof value}.`)
-  }
+  for (const [names, what, ok] of KINDS)
+    for (const name of names)
+      if (name in given && !ok(given[name as keyof AuthClientOptions]))
+        throw new ConfigurationError(`Option \`${name}\` must be ${what}.`)
   const { issuer, redirectUri } = given
   const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
   checkSecureUrl(redirectUri, 'redirectUri')
   for (const name of ['postLogoutRedirectUri', 'silentRedirectUri'] as const)
     if (given[name]) checkSecureUrl(given[name], name)
   for (const o of given.allowedOrigins ?? [])
-    checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins')
+    checkSecureUrl(typeof o === 'string' ? o : o?.url, 'allowedOrigins')
   return {
     scope: 'openid profile email offline_access',
     leeway: 60,

@@ -6,12 +6,15 @@ import { DPoPError, NetworkError, nonceNotReadable } from './errors.js'
  * `fetch`, with its own failures (offline, DNS, CORS, connection reset) as `NetworkError`s naming
  * the host: anything else that throws later is not the network's fault.
  */
-export const send = (f: typeof fetch, url: string | URL | Request, init?: RequestInit) =>
-  f(url, init).catch((err: unknown) => {
+export async function send(f: typeof fetch, url: string | URL | Request, init?: RequestInit) {
+  try {
+    return await f(url, init)
+  } catch (err) {
     if (err instanceof DOMException) throw err // timeout or abort: toAuthError names it
     const host = new URL(url instanceof Request ? url.url : url).host
     throw new NetworkError(`${host} is unreachable (${(err as Error)?.message}). Try again.`)
-  })
+  }
+}
 
 /** oauth4webapi request options: injected fetch, a fresh timeout per request, http only for loopback. */
 export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({

@@ -31,6 +31,8 @@ export async function withLease<T>(
   try {
     return await fn()
   } finally {
-    await store.update(LEASE, (lease) => ((lease as Lease | undefined)?.id === id ? undefined : lease))
+    await store.update(LEASE, (lease) =>
+      (lease as Lease | undefined)?.id === id ? undefined : lease,
+    )
   }
 }

@@ -27,7 +27,13 @@ export async function revoke(
         await withNonceRetry(
           async (d) =>
             oauth.processRevocationResponse(
-              await oauth.revocationRequest(as, ctx.client, oauth.None(), token, httpOptions(ctx.cfg, d)),
+              await oauth.revocationRequest(
+                as,
+                ctx.client,
+                oauth.None(),
+                token,
+                httpOptions(ctx.cfg, d),
+              ),
             ),
           DPoP,
         )

@@ -35,6 +35,8 @@ export interface Owner {
   readonly session: Session | undefined
   /** Bumped each time the session ends: work started before it is discarded. */
   readonly epoch: number
+  /** Bumped by each logout the person asked for, here or in another tab: a login under way yields. */
+  readonly logouts: number
   getState(): AuthState
   subscribe(listener: () => void): () => void
   on<E extends keyof AuthEvents>(event: E, listener: (payload: AuthEvents[E]) => void): () => void
@@ -70,6 +72,7 @@ export function createOwner(
 ): Owner {
   let session: Session | undefined
   let epoch = 0
+  let logouts = 0
   let destroyed = false
   // A tab whose sessions are its own (memory storage) shares neither messages nor the lock.
   let isolated = storage.type === 'memory'
@@ -134,7 +137,10 @@ export function createOwner(
   if (channel) {
     channel.onmessage = async (e: MessageEvent<{ type?: string }>) => {
       if (isolated) return
-      if (e.data?.type === 'logout') return drop('other_tab')
+      if (e.data?.type === 'logout') {
+        logouts++
+        return drop('other_tab')
+      }
       if (e.data?.type !== 'session') return
       // Messages only say "look again": the stored session is the truth.
       const at = epoch
@@ -155,7 +161,7 @@ export function createOwner(
       const w: Writer = {
         stored,
         adopt() {
-          if (stored && stored !== session && !sameTokens(stored, session)) show(stored)
+          if (stored && JSON.stringify(stored) !== JSON.stringify(session)) show(stored)
         },
         async commit(next, { base, event, resource }, warning) {
           let written = !base
@@ -184,7 +190,8 @@ export function createOwner(
           // Under the lock nobody writes in between: the emptied record can go.
           if (deleted) await store.del('session')
           drop(reason, error)
-          post(deleted ? 'logout' : 'session')
+          // Not 'logout': the other tabs look at the store, which may hold a newer login by now.
+          post('session')
         },
       }
       return fn(w)
@@ -198,6 +205,9 @@ export function createOwner(
     },
     get epoch() {
       return epoch
+    },
+    get logouts() {
+      return logouts
     },
     getState: () => state,
     subscribe(listener) {
@@ -220,7 +230,9 @@ export function createOwner(
       try {
         s = await read()
       } catch (err) {
-        error = new StorageError(`The stored session could not be read (${(err as Error)?.message}).`)
+        error = new StorageError(
+          `The stored session could not be read (${(err as Error)?.message}).`,
+        )
       }
       if (destroyed) return
       // A logout that happened while storage was read wins.
@@ -238,6 +250,7 @@ export function createOwner(
     locked,
     async logout() {
       const had = session
+      logouts++
       drop('logout')
       post('logout')
       // Issued in this order in this tick: the read sees the session the deletes then remove.
@@ -270,10 +283,3 @@ export function createOwner(
     },
   }
 }
-
-/** Whether two sessions hand out the same tokens (then nothing needs showing). */
-const sameTokens = (a: Session, b: Session | undefined) =>
-  !!b &&
-  a.refreshToken === b.refreshToken &&
-  Object.keys(a.tokens).length === Object.keys(b.tokens).length &&
-  Object.entries(a.tokens).every(([k, t]) => b.tokens[k]?.accessToken === t.accessToken)

@@ -30,10 +30,16 @@ async function refreshGrant(
     )
   let skew: number | undefined
   const res = await withNonceRetry(async (d) => {
-    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), s.refreshToken!, {
-      ...httpOptions(cfg, d),
-      additionalParameters: tokenParams(cfg, resource || undefined, scope),
-    })
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      s.refreshToken!,
+      {
+        ...httpOptions(cfg, d),
+        additionalParameters: tokenParams(cfg, resource || undefined, scope),
+      },
+    )
     ctx.skew((skew = await serverClockOffset(response, cfg.now())))
     return oauth.processRefreshTokenResponse(as, client, response)
   }, DPoP)
@@ -81,7 +87,10 @@ export function obtain(
       if (!current) throw new LoginRequiredError()
       const now = ctx.cfg.now()
       const t = pick(current, resource, scope)
-      if (t && (stale === undefined ? isFresh(t, now) : t.expiresAt > now && t.accessToken !== stale)) {
+      if (
+        t &&
+        (stale === undefined ? isFresh(t, now) : t.expiresAt > now && t.accessToken !== stale)
+      ) {
         w.adopt()
         return t
       }
@@ -97,8 +106,7 @@ export function obtain(
           silent: !current.refreshToken,
           scope,
         })
-        if (verdict.action === 'end' && epoch === owner.epoch)
-          await w.end('expired', verdict.error)
+        if (verdict.action === 'end' && epoch === owner.epoch) await w.end('expired', verdict.error)
         else if (verdict.action === 'retry') owner.report(verdict.error)
         throw (decided = verdict.error)
       }
