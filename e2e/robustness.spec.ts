@@ -106,8 +106,10 @@ test('the authorization server down at start-up: the stored session survives and
   expect(error).toBe('NetworkError/network_error')
   await expect(page.locator('#status')).toHaveText('authenticated')
   expect((await readSession(page))!.refreshToken).toBe(before!.refreshToken)
-  // The server is back: the same session refreshes.
+  // The server is back: once the backoff window (5 s after a first network failure) is over, the
+  // same session refreshes. Inside the window calls are answered at once, with nothing sent.
   await page.unroute(`${ISSUER}/**`)
+  await page.waitForTimeout(5500)
   await page.click('#call-api')
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
 })

@@ -2,9 +2,9 @@ import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
 import { CallbackError, ConfigurationError, LoginRequiredError, type AuthError } from './errors.js'
 import { toAuthError } from './classify.js'
-import { httpOptions, tokenParams, withNonceRetry } from './http.js'
+import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
-import { checkTokens, toStoredToken, userOf, type Session } from './session.js'
+import { checkTokens, tokenKey, toStoredToken, userOf, type Session } from './session.js'
 import {
   saveTransaction,
   takeTransaction,
@@ -95,34 +95,29 @@ export async function exchange(
   tx: Transaction,
   params: URLSearchParams,
   base?: Session,
+  key = tx.resource ?? '',
 ): Promise<[Session, AuthError?]> {
   const { cfg, client } = ctx
   const DPoP = await ctx.dpop(true)
-  const res = await withNonceRetry(
-    async (d) =>
-      oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          oauth.None(),
-          params,
-          tx.redirectUri,
-          tx.verifier,
-          {
-            ...httpOptions(cfg, d),
-            additionalParameters: tokenParams(cfg, tx.resource),
-          },
-        ),
-        {
-          expectedNonce: tx.nonce ?? oauth.expectNoNonce,
-          requireIdToken: !!tx.nonce,
-          maxAge: tx.maxAge,
-        },
-      ),
-    DPoP,
-  )
+  let skew: number | undefined
+  const res = await withNonceRetry(async (d) => {
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      tx.redirectUri,
+      tx.verifier,
+      { ...httpOptions(cfg, d), additionalParameters: tokenParams(cfg, tx.resource) },
+    )
+    // Validation below, and DPoP proofs from now on, use the server's clock.
+    ctx.skew((skew = await serverClockOffset(response, cfg.now())))
+    return oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: tx.nonce ?? oauth.expectNoNonce,
+      requireIdToken: !!tx.nonce,
+      maxAge: tx.maxAge,
+    })
+  }, DPoP)
   const claims = oauth.getValidatedIdTokenClaims(res)
   const idClaims = checkTokens(res, claims, DPoP, base?.idClaims) ??
     base?.idClaims ?? { iss: as.issuer, sub: '', aud: cfg.clientId }
@@ -149,10 +144,11 @@ export async function exchange(
     refreshToken: res.refresh_token ?? base?.refreshToken,
     tokens: {
       ...base?.tokens,
-      [tx.resource ?? '']: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
+      [key]: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
     },
     dpop: !!DPoP,
     jkt: await DPoP?.calculateThumbprint(),
+    skew: skew ?? base?.skew,
   }
   return [session, warning]
 }
@@ -216,14 +212,15 @@ async function finish(
           'invalid_response',
         )
   }
-  const gen = ctx.gen
+  const { owner } = ctx
+  const logouts = owner.logouts
   const [next, warning] = await exchange(ctx, as, tx, validated)
-  if (gen !== ctx.gen) throw new LoginRequiredError('Logged out during login.')
   // Under the lock: a refresh of the previous session in another tab cannot overwrite this one.
-  await ctx.lock(() => ctx.store.set('session', next))
-  ctx.tell('session')
-  ctx.show(next, warning)
-  ctx.emit('loggedIn', { user: next.user })
+  // A logout asked for meanwhile wins; the previous session ending elsewhere does not.
+  await owner.locked(async (w) => {
+    if (logouts !== owner.logouts) throw new LoginRequiredError('Logged out during login.')
+    await w.commit(next, { event: 'loggedIn' }, warning)
+  })
   return { returnTo: tx.returnTo }
 }
 
@@ -232,15 +229,14 @@ export async function silentRenew(
   ctx: Ctx,
   as: oauth.AuthorizationServer,
   s: Session,
-  key: string,
+  resource: string,
   scope?: string,
 ) {
   const { silentAuthorize } = await import('./silent.js')
   const redirectUri = ctx.cfg.silentRedirectUri ?? ctx.cfg.redirectUri
-  const opts = { resource: key || undefined, scope, prompt: 'none', returnTo: '/' }
+  const opts = { resource: resource || undefined, scope, prompt: 'none', returnTo: '/' }
   const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
   const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
-  return (
-    await exchange(ctx, as, tx, oauth.validateAuthResponse(as, ctx.client, params, tx.state), s)
-  )[0]
+  const validated = oauth.validateAuthResponse(as, ctx.client, params, tx.state)
+  return (await exchange(ctx, as, tx, validated, s, tokenKey(resource, scope)))[0]
 }

@@ -1,7 +1,16 @@
 import * as oauth from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
-import { toAuthError } from './classify.js'
-import { AuthError, LoginRequiredError, NetworkError, OAuthError, TimeoutError } from './index.js'
+import { decide, MAX_BACKOFF, SILENT_ATTEMPTS, toAuthError } from './classify.js'
+import { send } from './http.js'
+import {
+  AuthError,
+  InternalError,
+  LoginRequiredError,
+  NetworkError,
+  OAuthError,
+  StorageError,
+  TimeoutError,
+} from './index.js'
 import { FakeServer, idToken, json, oauthError } from './test/fake-server.js'
 import { clock, loginFlow, makeClient } from './test/helpers.js'
 
@@ -69,11 +78,23 @@ describe('toAuthError', () => {
     expect((err as NetworkError).retryAfter).toBeUndefined()
   })
 
-  test('a TypeError from fetch → NetworkError', () => {
-    const err = toAuthError(new TypeError('Failed to fetch'), 'Refreshing')
+  test('fetch failing (offline, DNS, CORS) → NetworkError naming the host', async () => {
+    const offline = () => Promise.reject(new TypeError('Failed to fetch'))
+    const err = toAuthError(
+      await send(offline, 'https://as.example/token').catch((e: unknown) => e),
+      'Refreshing',
+    )
     expect(err).toBeInstanceOf(NetworkError)
     expect(err).not.toBeInstanceOf(TimeoutError)
-    expect(err).toBeInstanceOf(NetworkError)
+    expect(err.message).toContain('as.example')
+  })
+
+  test('a TypeError thrown anywhere else is a bug, never a network error', () => {
+    const err = toAuthError(new TypeError('load is not a function'), 'Login')
+    expect(err).toBeInstanceOf(InternalError)
+    expect(err).not.toBeInstanceOf(NetworkError)
+    expect(err.code).toBe('internal_error')
+    expect(err.message).toContain('load is not a function')
   })
 
   test('a TimeoutError DOMException → TimeoutError', () => {
@@ -198,5 +219,53 @@ describe('errors reaching the app carry no token', () => {
       expect(s).not.toContain(SECRET_RT)
       expect(s).not.toContain(badId)
     }
+  })
+})
+
+describe('decide: the one verdict on a failed refresh', () => {
+  const net = (status?: number, retryAfter?: number) => new NetworkError('x', status, retryAfter)
+  const oauthErr = (error: string, status?: number) => new OAuthError(error, undefined, status)
+  test.each<[string, AuthError, number, { silent?: boolean; scope?: string }, string, number?]>([
+    ['invalid_grant 400', oauthErr('invalid_grant', 400), 0, {}, 'end'],
+    ['invalid_grant 403 (Auth0)', oauthErr('invalid_grant', 403), 0, {}, 'end'],
+    ['invalid_request 400', oauthErr('invalid_request', 400), 0, {}, 'end'],
+    ['empty 400', oauthErr('http_400', 400), 0, {}, 'end'],
+    ['401 invalid_client', oauthErr('invalid_client', 401), 0, {}, 'end'],
+    ['identity changed', new LoginRequiredError('x', 'identity_changed'), 0, {}, 'end'],
+    [
+      'login_required (silent)',
+      new LoginRequiredError('x', 'login_required'),
+      0,
+      { silent: true },
+      'end',
+    ],
+    ['use_dpop_nonce', oauthErr('use_dpop_nonce', 400), 0, {}, 'retry', 5000],
+    ['invalid_dpop_proof', oauthErr('invalid_dpop_proof', 400), 0, {}, 'retry', 5000],
+    ['server_error (error= response)', oauthErr('server_error'), 0, {}, 'retry', 5000],
+    ['temporarily_unavailable', oauthErr('temporarily_unavailable'), 1, {}, 'retry', 10_000],
+    ['unknown_error', oauthErr('unknown_error', 200), 2, {}, 'retry', 20_000],
+    ['network', net(), 0, {}, 'retry', 5000],
+    ['503 Retry-After 5', net(503, 5), 3, {}, 'retry', 5000],
+    ['429 Retry-After 1 day → capped', net(429, 86400), 0, {}, 'retry', MAX_BACKOFF],
+    ['network, 10th failure → capped', net(), 9, {}, 'retry', MAX_BACKOFF],
+    ['timeout', new TimeoutError('x'), 0, {}, 'retry', 5000],
+    ['silent timeout, 1st', new TimeoutError('x'), 0, { silent: true }, 'retry', 5000],
+    ['silent timeout, 3rd', new TimeoutError('x'), SILENT_ATTEMPTS - 1, { silent: true }, 'end'],
+    ['storage', new StorageError('x'), 0, {}, 'retry', 5000],
+    ['a bug', new InternalError('x'), 0, {}, 'retry', 5000],
+    [
+      'invalid_scope for extra scopes',
+      oauthErr('invalid_scope', 400),
+      0,
+      { scope: 'admin' },
+      'keep',
+    ],
+    ['invalid_scope without extra scopes', oauthErr('invalid_scope', 400), 0, {}, 'end'],
+  ])('%s → %s', (_name, error, failures, how, action, afterMs) => {
+    const verdict = decide(error, failures, how)
+    expect(verdict.action).toBe(action)
+    if (action === 'retry') expect(verdict).toMatchObject({ afterMs, error })
+    else expect(verdict.error).toBeInstanceOf(LoginRequiredError)
+    if (action === 'keep') expect(verdict.error).toMatchObject({ scope: how.scope })
   })
 })

@@ -1,5 +1,12 @@
 import * as oauth from 'oauth4webapi'
-import { AuthError, LoginRequiredError, NetworkError, OAuthError, TimeoutError } from './errors.js'
+import {
+  AuthError,
+  InternalError,
+  LoginRequiredError,
+  NetworkError,
+  OAuthError,
+  TimeoutError,
+} from './errors.js'
 
 const INTERACTION = [
   'login_required',
@@ -25,8 +32,9 @@ export function toAuthError(err: unknown, what: string): AuthError {
   if (err instanceof DOMException && /Timeout|Abort/.test(err.name)) {
     return new TimeoutError(`${what}: the server did not answer in time. Try again.`)
   }
-  if (err instanceof TypeError)
-    return new NetworkError(`${what}: the server is unreachable (${err.message}).`)
+  // Network failures are tagged where `fetch` is called (http.ts): a TypeError here is a bug.
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+    return new InternalError(`${what} failed: ${err.message}`)
   const e = err as { response?: Response; cause?: unknown; code?: string; message?: string }
   const res = e?.response ?? (e?.cause instanceof Response ? e.cause : undefined)
   const status = res?.status
@@ -57,4 +65,76 @@ export function toAuthError(err: unknown, what: string): AuthError {
       ? err.cause[0]?.parameters
       : (err as Partial<oauth.OAuth2Error>)
   return new OAuthError(params?.error ?? `http_${status}`, params?.error_description, status)
+}
+
+/** What to do with the session after a refresh (or silent renewal) failed. */
+export type Verdict =
+  /** The server refused the grant: the session is over, in every tab. */
+  | { action: 'end'; error: LoginRequiredError }
+  /** A passing fault: keep the session, send nothing before `afterMs`, then try again. */
+  | { action: 'retry'; afterMs: number; error: AuthError }
+  /** Keep the session and the token, refuse this call (scopes that need a new login). */
+  | { action: 'keep'; error: AuthError }
+
+const BASE_BACKOFF = 5_000
+/** The longest wait, whatever `Retry-After` says. */
+export const MAX_BACKOFF = 300_000
+/** Silent renewals that time out (third-party cookies or framing blocked) before we give up. */
+export const SILENT_ATTEMPTS = 3
+/**
+ * Errors that are no verdict on the session: the server's passing trouble (RFC 6749 §4.1.2.1), an
+ * answer we could not place, and DPoP trouble, which is the proof's or the nonce's (RFC 9449 §7.1).
+ */
+const PASSING = [
+  'server_error',
+  'temporarily_unavailable',
+  'unknown_error',
+  'use_dpop_nonce',
+  'invalid_dpop_proof',
+]
+
+/**
+ * The one decision on a failed refresh, used by the background timer and by on-demand calls alike.
+ * `failures` counts the failures before this one; `silent` is true for iframe renewal; `scope` is
+ * what the call asked for beyond the login's scopes.
+ */
+export function decide(
+  error: AuthError,
+  failures: number,
+  { silent = false, scope }: { silent?: boolean; scope?: string } = {},
+): Verdict {
+  const code = (error as OAuthError).error
+  if (scope && code === 'invalid_scope') {
+    return {
+      action: 'keep',
+      error: new LoginRequiredError(
+        `Scope "${scope}" needs a new login: call login({ scope }).`,
+        code,
+        scope,
+      ),
+    }
+  }
+  // Any other OAuth error is a refusal: `invalid_grant`, but also the 401, 403 or empty 400 that
+  // real servers answer, an `error=` from silent renewal, or an answer that failed validation.
+  const refused =
+    error instanceof LoginRequiredError || (error instanceof OAuthError && !PASSING.includes(code))
+  if (refused)
+    return {
+      action: 'end',
+      error:
+        error instanceof LoginRequiredError
+          ? error
+          : new LoginRequiredError(`The session has ended (${code}): call login().`, code),
+    }
+  if (silent && error instanceof TimeoutError && failures + 1 >= SILENT_ATTEMPTS) {
+    const blocked = 'Silent renewal keeps timing out (third-party cookies or framing blocked)'
+    return {
+      action: 'end',
+      error: new LoginRequiredError(`${blocked}: call login().`, 'silent_renewal_blocked'),
+    }
+  }
+  // Anything else keeps the session: the network, the server's own trouble, DPoP nonces, storage.
+  const asked = (error as NetworkError).retryAfter
+  const afterMs = Math.min(MAX_BACKOFF, asked ? asked * 1000 : BASE_BACKOFF * 2 ** failures)
+  return { action: 'retry', afterMs, error }
 }

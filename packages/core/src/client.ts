@@ -2,16 +2,16 @@ import * as oauth from 'oauth4webapi'
 import { resolveConfig, type AuthClientOptions } from './config.js'
 import { LOGIN_POPUP, SILENT_FRAME, type Ctx } from './context.js'
 import { discover } from './discovery.js'
-import { AuthError, CallbackError, DPoPError, LoginRequiredError, StorageError } from './errors.js'
+import { CallbackError, LoginRequiredError, StorageError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { createAuthFetch } from './fetch.js'
 import { internals } from './internals.js'
-import { withLock } from './lock.js'
-import { hasScopes, obtain } from './refresh.js'
-import { isFresh, readSession, type Session } from './session.js'
+import { createOwner } from './owner.js'
+import { obtain } from './refresh.js'
+import { createScheduler } from './scheduler.js'
+import { isFresh, pick } from './session.js'
 import { indexedDbStore, memoryStore, withFallback, type TokenStore } from './storage.js'
-import { clearTransactions } from './transactions.js'
-import type { AuthClient, AuthState, StorageInfo } from './types.js'
+import type { AuthClient, StorageInfo } from './types.js'
 
 /**
  * Inside our own silent-renewal iframe or login popup, the app leaves the authorization response
@@ -30,12 +30,16 @@ const OAUTH_PARAMS = [
   'error_description',
   'error_uri',
 ]
-/** setTimeout fires at once beyond this. */
-const MAX_TIMER = 2 ** 31 - 1
+/** Offsets below this are network latency, not a clock that is off. */
+const MIN_SKEW = 10
 
 /**
  * Creates the client. It reads the stored session (IndexedDB, never the network); nothing it
  * starts outlives {@link AuthClient.destroy}.
+ *
+ * The client is a facade: `owner.ts` owns the session (stored record, state, cross-tab
+ * messages), `scheduler.ts` decides when to refresh, `refresh.ts`, `authorize.ts` and
+ * `logout.ts` run the protocol.
  *
  * @example
  * ```ts
@@ -60,59 +64,47 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           type === 'custom' ? (cfg.storage as TokenStore) : indexedDbStore(cfg.ns),
           (reason) => {
             fellBack = true
-            set({ storage: { type: 'memory', fallbackReason: reason } })
-            ctx.report(
+            owner.isolate(reason)
+            owner.report(
               new StorageError(
                 `Storage failed (${reason}): the session lives in this tab's memory only.`,
               ),
             )
-            ctx.emit('storageFallback', { reason })
+            owner.emit('storageFallback', { reason })
           },
         )
-
-  // ---- state: one snapshot, replaced in `set` only ------------------------------------------
-  let state: AuthState = {
-    status: 'loading',
-    user: null,
-    expiresAt: null,
-    error: null,
-    storage: { type },
-  }
-  const listeners = new Set<() => void>()
-  const handlers = new Map<string, Set<(payload: never) => void>>()
-  /** App code runs outside our control flow: its exceptions surface, but break nothing here. */
-  const guard = (fn: () => void) => {
-    try {
-      fn()
-    } catch (err) {
-      queueMicrotask(() => {
-        throw err
-      })
-    }
-  }
-  function set(patch: Partial<AuthState>) {
-    const next = { ...state, ...patch } as AuthState
-    if ((Object.keys(next) as (keyof AuthState)[]).some((k) => next[k] !== state[k])) {
-      state = next
-      listeners.forEach(guard)
-    }
-  }
 
   let server: Promise<oauth.AuthorizationServer> | undefined
   let dpopHandle: Promise<oauth.DPoPHandle | undefined> | undefined
   let destroyed = false
   let lastCallback: Promise<{ returnTo: string }> | undefined
-  const channel =
-    typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oauth-spa:${cfg.ns}`) : undefined
-  const shared = () => (type === 'memory' || fellBack ? undefined : store)
+
+  const owner = createOwner(
+    cfg,
+    store,
+    { type },
+    {
+      // A session that ends takes its DPoP key handle with it (logout deletes the key).
+      ended: () => (dpopHandle = undefined),
+      changed: () => {
+        const s = owner.session
+        if (s?.skew !== undefined) ctx.skew(s.skew)
+        sched.plan(destroyed ? undefined : s)
+      },
+    },
+  )
+  const sched = createScheduler(cfg, () => {
+    obtain(ctx, cfg.resource ?? '', undefined).catch(() => {
+      // Decided and reported inside: ended, or kept with a backoff the scheduler now waits out.
+    })
+  })
 
   const ctx: Ctx = {
     cfg,
     client: { client_id: cfg.clientId, [oauth.clockTolerance]: cfg.clockTolerance },
     store,
-    shared,
-    session: undefined,
-    gen: 0,
+    owner,
+    sched,
     inflight: new Map(),
     server() {
       server ??= discover(cfg, store)
@@ -127,144 +119,49 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           store,
           create,
           create ? (await ctx.server()).dpop_signing_alg_values_supported : undefined,
+          ctx.client,
         )
       // Chained, not awaited first: concurrent callers share one key pair.
       const p = (dpopHandle = dpopHandle ? dpopHandle.then((h) => h ?? fresh()) : fresh())
       p.catch(() => dpopHandle === p && (dpopHandle = undefined))
       return p
     },
-    show(s, error = null) {
-      ctx.session = s
-      set(
-        s
-          ? {
-              status: 'authenticated',
-              user: s.user,
-              expiresAt: s.tokens[cfg.resource ?? '']?.expiresAt ?? 0,
-              error,
-            }
-          : { status: 'unauthenticated', user: null, expiresAt: null, error },
-      )
-      schedule()
+    skew(seconds) {
+      if (seconds === undefined) return
+      const next = Math.abs(seconds) < MIN_SKEW ? 0 : seconds
+      if (next === (ctx.client[oauth.clockSkew] ?? 0)) return
+      ctx.client[oauth.clockSkew] = next
+      // DPoP handles read the offset when made: the next proof comes from a new one.
+      dpopHandle = undefined
     },
-    report(error) {
-      set({ error })
-      ctx.emit('error', { error })
-      return error
-    },
-    emit(event, payload) {
-      handlers.get(event)?.forEach((h) => guard(() => (h as (p: typeof payload) => void)(payload)))
-    },
-    tell: (type) => channel?.postMessage({ type }),
-    async end(reason, error) {
-      ctx.gen++
-      // A logout also rotates the DPoP key and drops pending logins; an expired session keeps
-      // them, since a login may be under way in another tab.
-      const clearing = [store.del('session')]
-      if (reason === 'logout') {
-        dpopHandle = undefined
-        clearing.push(store.del('dpop'), clearTransactions(store))
-      }
-      await Promise.all(clearing).catch((err) => {
-        error ??= new StorageError(
-          `The stored session could not be deleted (${(err as Error).message}).`,
-        )
-      })
-      ctx.tell('logout')
-      ctx.emit('sessionEnded', { reason, error })
-      ctx.show(undefined, error)
-    },
-    // Long enough for discovery and a grant, each with its nonce retry.
-    lock: (fn) => withLock(`oauth-spa:${cfg.ns}`, shared(), cfg.timeout * 5, sleep, fn),
   }
-  const sleep = (ms: number) => new Promise<void>((r) => cfg.setTimeout(r, ms))
 
   // ---- start-up: storage only, never the network --------------------------------------------
-  const ready = (async () => {
-    const gen = ctx.gen
-    let s: Session | undefined
-    let error: AuthError | null = null
-    try {
-      s = readSession(await store.get('session'), cfg.ns)
-      // Tokens bound to a key that is gone, or was replaced, are useless: end cleanly.
-      if (s?.dpop && (await (await ctx.dpop(false))?.calculateThumbprint()) !== s.jkt) {
-        await store.del('session')
-        s = undefined
-        error = new DPoPError('The DPoP key of the stored session is gone: call login().')
-      }
-    } catch (err) {
-      error = toAuthError(err, 'Reading the stored session')
-    }
-    // A logout that happened while storage was read wins.
-    if (!destroyed && gen === ctx.gen) ctx.show(s, error ?? state.error)
-    else if (!destroyed) set({ status: 'unauthenticated' })
-  })()
+  const ready = owner.restore(async (s) =>
+    s.dpop ? (await (await ctx.dpop(false))?.calculateThumbprint()) === s.jkt : true,
+  )
 
-  // ---- other tabs: the store is shared, messages only say "look again" ------------------------
-  if (channel) {
-    channel.onmessage = async (e: MessageEvent<{ type?: string }>) => {
-      if (e.data?.type === 'logout') {
-        ctx.gen++
-        dpopHandle = undefined
-        if (ctx.session) ctx.emit('sessionEnded', { reason: 'other_tab' })
-        ctx.show(undefined)
-      } else if (e.data?.type === 'session') {
-        const gen = ctx.gen
-        const s = readSession(await store.get('session').catch(() => undefined), cfg.ns)
-        if (gen === ctx.gen) ctx.show(s)
-      }
-    }
-  }
-
-  // ---- refresh ahead of expiry, with backoff on passing failures ------------------------------
-  let timer: unknown
-  let failures = 0
-  function schedule(delay?: number) {
-    if (timer !== undefined) cfg.clearTimeout(timer)
-    timer = undefined
-    const t = ctx.session?.tokens[cfg.resource ?? '']
-    if (destroyed || !cfg.autoRefresh || !t || !ctx.session?.refreshToken) return
-    const ms = delay ?? t.expiresAt - t.leeway - cfg.now()
-    timer = cfg.setTimeout(
-      () => {
-        timer = undefined
-        if (document.visibilityState === 'hidden') return // `visibilitychange` resumes
-        obtain(ctx, cfg.resource ?? '', undefined).then(
-          () => (failures = 0),
-          // Still logged in (the failure was not a refused grant): try again, backing off.
-          (err: AuthError & { retryAfter?: number }) =>
-            ctx.session &&
-            schedule(
-              Math.min(300_000, err.retryAfter ? err.retryAfter * 1000 : 5000 * 2 ** failures++),
-            ),
-        )
-      },
-      Math.min(MAX_TIMER, Math.max(0, ms)),
-    )
-  }
   // Timers lie after a laptop sleeps: look again when the page comes back or the network does.
-  const resume = () => {
-    if (document.visibilityState === 'visible' && ctx.session) {
-      failures = 0
-      schedule()
-    }
+  const online = () => sched.resume(true)
+  const visible = () => sched.resume(false)
+  addEventListener('online', online)
+  document.addEventListener('visibilitychange', visible)
+
+  async function getAccessToken(opts: Parameters<AuthClient['getAccessToken']>[0] = {}) {
+    if (owner.getState().status === 'loading') await ready
+    const resource = opts.resource ?? cfg.resource ?? ''
+    const t = pick(owner.session, resource, opts.scope)
+    // The hot path: one clock read, no I/O.
+    if (!opts.forceRefresh && isFresh(t, cfg.now())) return t
+    if (!owner.session) throw new LoginRequiredError()
+    return obtain(ctx, resource, opts.scope, opts.forceRefresh ? (t?.accessToken ?? '') : undefined)
   }
-  addEventListener('online', resume)
-  document.addEventListener('visibilitychange', resume)
 
   const auth: AuthClient = {
     ready,
-    getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
-    on(event, listener) {
-      const bucket = handlers.get(event) ?? new Set()
-      handlers.set(event, bucket)
-      bucket.add(listener as (p: never) => void)
-      return () => void bucket.delete(listener as (p: never) => void)
-    },
+    getState: owner.getState,
+    subscribe: owner.subscribe,
+    on: owner.on,
 
     async login(opts = {}) {
       // Opened before any await, while the click that called us still counts as a user gesture.
@@ -282,7 +179,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         return await (await import('./authorize.js')).login(ctx, opts, popup)
       } catch (err) {
         popup?.close()
-        throw ctx.report(toAuthError(err, 'Login'))
+        throw owner.report(toAuthError(err, 'Login'))
       }
     },
 
@@ -312,7 +209,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       if (!state && lastCallback && url === location.href) return lastCallback
       if (!state) {
         return Promise.reject(
-          ctx.report(
+          owner.report(
             new CallbackError('No login response in the URL: call login() first.', 'no_response'),
           ),
         )
@@ -324,65 +221,50 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           await ready
           return (await import('./authorize.js')).completeCallback(ctx, params, state)
         })().catch((err) => {
-          throw ctx.report(toAuthError(err, 'Completing the login'))
+          throw owner.report(toAuthError(err, 'Completing the login'))
         })
         ctx.inflight.set(key, p) // kept: the same response handled twice has one outcome
       }
       return (lastCallback = p)
     },
 
-    async getAccessToken(opts = {}) {
-      if (state.status === 'loading') await ready
-      const key = opts.resource ?? cfg.resource ?? ''
-      const t = ctx.session?.tokens[key]
-      // The hot path: one clock read, no I/O.
-      if (!opts.forceRefresh && isFresh(t, cfg.now()) && hasScopes(t.scope, opts.scope))
-        return t.accessToken
-      if (!ctx.session) throw new LoginRequiredError()
-      return (
-        await obtain(ctx, key, opts.scope, opts.forceRefresh ? (t?.accessToken ?? '') : undefined)
-      ).accessToken
-    },
+    getAccessToken: async (opts) => (await getAccessToken(opts)).accessToken,
 
     fetch: (input, init) => authFetch(input, init),
 
     async logout(opts = {}) {
-      if (timer !== undefined) cfg.clearTimeout(timer)
+      // Before anything that can wait: the DPoP handle (for revocation) is read before its key is
+      // deleted, then this tab, the stored records and the other tabs are cleared at once.
+      const DPoP = ctx.dpop(false).catch(() => undefined)
+      const ended = await owner.logout()
       let run: typeof import('./logout.js').logout
       try {
-        // Revocation and RP-initiated logout load on demand; offline, the local logout still happens.
+        // Revocation and RP-initiated logout load on demand; offline, the local logout stands.
         run = (await import('./logout.js')).logout
       } catch (err) {
-        const error = toAuthError(err, 'Logout')
-        await ctx.end('logout', error)
-        throw ctx.report(error)
+        throw owner.report(toAuthError(err, 'Logout'))
       }
-      await run(ctx, opts)
+      await run(ctx, opts, ended, await DPoP)
     },
 
     destroy() {
-      // No generation bump: a refresh already spent at the server must still be written down.
+      // No epoch bump: a refresh already spent at the server must still be written down.
       destroyed = true
-      if (timer !== undefined) cfg.clearTimeout(timer)
-      channel?.close()
-      removeEventListener('online', resume)
-      document.removeEventListener('visibilitychange', resume)
-      listeners.clear()
-      handlers.clear()
+      sched.stop()
+      owner.destroy()
+      removeEventListener('online', online)
+      document.removeEventListener('visibilitychange', visible)
     },
   }
 
   internals.set(auth, {
     cfg,
-    async token(opts) {
-      const key = opts.resource ?? cfg.resource ?? ''
-      if (opts.stale === undefined) {
-        await auth.getAccessToken(opts)
-        return ctx.session!.tokens[key]!
-      }
-      if (!ctx.session) throw new LoginRequiredError()
-      return obtain(ctx, key, opts.scope, opts.stale)
-    },
+    token: (opts) =>
+      opts.stale === undefined
+        ? getAccessToken(opts)
+        : owner.session
+          ? obtain(ctx, opts.resource ?? cfg.resource ?? '', opts.scope, opts.stale)
+          : Promise.reject(new LoginRequiredError()),
     dpop: () => ctx.dpop(false),
   })
   const authFetch = createAuthFetch(auth)

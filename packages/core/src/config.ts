@@ -112,20 +112,75 @@ export function checkSecureUrl(value: string, name: string): URL {
   return url
 }
 
+/** What each option takes: a wrong option fails at creation, naming it, not at login. */
+const KINDS: [string[], string, (v: unknown) => boolean][] = [
+  [
+    'issuer clientId redirectUri scope resource audience postLogoutRedirectUri silentRedirectUri'.split(
+      ' ',
+    ),
+    'a string',
+    (v) => typeof v === 'string',
+  ],
+  [
+    'leeway timeout clockTolerance discoveryTtl'.split(' '),
+    'a number ≥ 0',
+    (v) => typeof v === 'number' && v >= 0 && v < Infinity,
+  ],
+  ['autoRefresh fetchUserInfo'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
+  [
+    'dpop now fetch setTimeout clearTimeout navigate'.split(' '),
+    "a function (DPoP: import { dpop } from '@oauth-spa/core')",
+    (v) => typeof v === 'function',
+  ],
+  [
+    ['extraParams', 'extraTokenParams'],
+    'an object of strings',
+    (v) => !!v && Object.values(v).every((x) => typeof x === 'string'),
+  ],
+  [
+    ['storage'],
+    "'indexeddb', 'memory' or a TokenStore (get, set, del, keys, update)",
+    (v) =>
+      v === 'indexeddb' ||
+      v === 'memory' ||
+      ['get', 'set', 'del', 'keys', 'update'].every(
+        (m) => typeof (v as Record<string, unknown>)?.[m] === 'function',
+      ),
+  ],
+  [
+    ['allowedOrigins'],
+    "an array: ['https://api.example.com', { url, resource?, scope? }]",
+    Array.isArray,
+  ],
+]
+
 export function resolveConfig(options: AuthClientOptions): Config {
-  const { issuer, clientId, redirectUri } = options ?? {}
-  if ('clientSecret' in (options ?? {})) {
+  if (!options || typeof options !== 'object')
+    throw new ConfigurationError(
+      'createAuthClient needs an options object: { issuer, clientId, redirectUri }.',
+    )
+  if ('clientSecret' in options) {
     throw new ConfigurationError(
       'No clientSecret in a browser: register a public client (token_endpoint_auth_method "none"); PKCE protects it.',
     )
   }
-  for (const [name, value] of Object.entries({ issuer, clientId, redirectUri })) {
-    if (!value) throw new ConfigurationError(`createAuthClient needs \`${name}\`.`)
-  }
+  // `{ scope: undefined }` (props passed through by a wrapper) keeps the default.
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as AuthClientOptions
+  for (const name of ['issuer', 'clientId', 'redirectUri'] as const)
+    if (!given[name]) throw new ConfigurationError(`createAuthClient needs \`${name}\`.`)
+  for (const [names, what, ok] of KINDS)
+    for (const name of names)
+      if (name in given && !ok(given[name as keyof AuthClientOptions]))
+        throw new ConfigurationError(`Option \`${name}\` must be ${what}.`)
+  const { issuer, redirectUri } = given
   const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
   checkSecureUrl(redirectUri, 'redirectUri')
-  for (const o of options.allowedOrigins ?? [])
-    checkSecureUrl(typeof o === 'string' ? o : o.url, 'allowedOrigins')
+  for (const name of ['postLogoutRedirectUri', 'silentRedirectUri'] as const)
+    if (given[name]) checkSecureUrl(given[name], name)
+  for (const o of given.allowedOrigins ?? [])
+    checkSecureUrl(typeof o === 'string' ? o : o?.url, 'allowedOrigins')
   return {
     scope: 'openid profile email offline_access',
     leeway: 60,
@@ -140,11 +195,8 @@ export function resolveConfig(options: AuthClientOptions): Config {
     navigate: (url) => location.assign(url),
     extraParams: {},
     extraTokenParams: {},
-    // `{ scope: undefined }` (props passed through by a wrapper) keeps the default.
-    ...(Object.fromEntries(
-      Object.entries(options).filter(([, v]) => v !== undefined),
-    ) as AuthClientOptions),
-    ns: `${issuer}|${clientId}`,
+    ...given,
+    ns: `${issuer}|${given.clientId}`,
     insecure,
   }
 }

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
-import type { Config } from './config.js'
+import { checkSecureUrl, type Config } from './config.js'
+import { ConfigurationError, NetworkError, type AuthError } from './errors.js'
 import { httpOptions } from './http.js'
 import type { TokenStore } from './storage.js'
 import { toAuthError } from './classify.js'
@@ -25,6 +26,36 @@ const withoutNone = (as: oauth.AuthorizationServer): oauth.AuthorizationServer =
   ).filter((alg) => alg !== 'none'),
 })
 
+/**
+ * Every endpoint the SDK fetches or sends the browser to must be https (http on loopback only): a
+ * `javascript:` or plain-http `authorization_endpoint` in metadata is refused, not navigated.
+ * (`end_session_endpoint` is checked when logging out: a bad one must not prevent logins.)
+ */
+function checkEndpoints(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
+  for (const [name, value] of Object.entries(as))
+    if (
+      (name.endsWith('_endpoint') || name === 'jwks_uri') &&
+      name !== 'end_session_endpoint' &&
+      value !== undefined
+    )
+      checkSecureUrl(String(value), `The server metadata's ${name}`)
+  return as
+}
+
+/** Names the URL tried, and for an issuer mismatch both values: what the developer must fix. */
+function explain(err: unknown, url: string): AuthError {
+  const e = err as {
+    code?: string
+    cause?: { attribute?: string; expected?: string; body?: { issuer?: unknown } }
+  }
+  if (e?.code === oauth.JSON_ATTRIBUTE_COMPARISON && e.cause?.attribute === 'issuer') {
+    return new ConfigurationError(
+      `${url} names the issuer "${String(e.cause.body?.issuer)}", not the configured "${e.cause.expected}": set \`issuer\` to the server's exact value.`,
+    )
+  }
+  return toAuthError(err, `Discovery at ${url}`)
+}
+
 interface CachedMetadata {
   v: 1
   at: number
@@ -45,8 +76,9 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
     new URL(cached.as.issuer).href === issuer.href &&
     cfg.now() - cached.at < cfg.discoveryTtl * 1000
   ) {
-    return withoutNone(cached.as)
+    return withoutNone(checkEndpoints(cached.as))
   }
+  const oidcUrl = `${issuer.href.replace(/\/$/, '')}/.well-known/openid-configuration`
   let as: oauth.AuthorizationServer
   try {
     as = await oauth.processDiscoveryResponse(
@@ -54,17 +86,19 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
       await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oidc' }),
     )
   } catch (err) {
-    // Only a server without the OIDC document gets a second request; a server that is down does not.
-    if (err instanceof TypeError || err instanceof DOMException) throw toAuthError(err, 'Discovery')
+    const error = explain(err, oidcUrl)
+    // Only a server without the OIDC document gets a second request; one that is down does not.
+    if (err instanceof NetworkError || err instanceof DOMException) throw error
     try {
       as = await oauth.processDiscoveryResponse(
         issuer,
         await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oauth2' }),
       )
     } catch {
-      throw toAuthError(err, 'Discovery')
+      throw error
     }
   }
+  checkEndpoints(as)
   await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
   return withoutNone(as)
 }

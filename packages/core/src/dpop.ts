@@ -29,6 +29,7 @@ export async function dpop(
   store: TokenStore,
   create: boolean,
   serverAlgs: readonly string[] | undefined,
+  client: Pick<oauth.Client, typeof oauth.clockSkew> = {},
 ): Promise<oauth.DPoPHandle | undefined> {
   let keyPair = await store.get(KEY)
   if (!isKeyPair(keyPair)) {
@@ -38,9 +39,9 @@ export async function dpop(
       throw new DPoPError(`The server offers no DPoP algorithm this SDK uses (${ALGS.join(', ')}).`)
     const fresh = await oauth.generateKeyPair(alg, { extractable: false })
     // Two tabs logging in at once keep one key: the first written wins, the other adopts it.
-    if (store.update) await store.update(KEY, (old) => (isKeyPair(old) ? old : fresh))
-    else await store.set(KEY, fresh)
+    await store.update(KEY, (old) => (isKeyPair(old) ? old : fresh))
     keyPair = (await store.get(KEY)) ?? fresh
   }
-  return oauth.DPoP({}, keyPair as CryptoKeyPair)
+  // The client carries the server's clock offset: proofs are dated on the server's clock.
+  return oauth.DPoP(client, keyPair as CryptoKeyPair)
 }

@@ -8,6 +8,7 @@ export type AuthErrorCode =
   | 'configuration_error'
   | 'storage_error'
   | 'dpop_error'
+  | 'internal_error'
 
 /**
  * Base class: `switch (err.code)` narrows to the subclass. Messages never contain tokens,
@@ -110,3 +111,9 @@ export const nonceNotReadable = (origin: string): DPoPError =>
   new DPoPError(
     `${origin} asked for a DPoP nonce the browser cannot read: it must send "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate".`,
   )
+
+/** A bug, in the SDK or in code it calls (a custom store, an event listener): not a network fault. */
+export class InternalError extends AuthError {
+  override readonly code = 'internal_error'
+  override name = 'InternalError'
+}

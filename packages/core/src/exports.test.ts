@@ -8,6 +8,7 @@ test('public exports', () => {
     'CallbackError',
     'ConfigurationError',
     'DPoPError',
+    'InternalError',
     'LoginRequiredError',
     'NetworkError',
     'OAuthError',

@@ -13,6 +13,7 @@ test('a cached getAccessToken() reads the clock once and touches neither storage
     set: vi.fn(backing.set),
     del: vi.fn(backing.del),
     keys: vi.fn(backing.keys),
+    update: vi.fn(backing.update),
   }
   const now = vi.fn(() => Date.now())
   const auth = makeClient(server, { storage: store, now })
@@ -24,7 +25,7 @@ test('a cached getAccessToken() reads the clock once and touches neither storage
   const tokens = await Promise.all(Array.from({ length: calls }, () => auth.getAccessToken()))
   expect(new Set(tokens).size).toBe(1)
   expect(now).toHaveBeenCalledTimes(calls)
-  for (const method of [store.get, store.set, store.del, store.keys])
+  for (const method of [store.get, store.set, store.del, store.keys, store.update])
     expect(method).not.toHaveBeenCalled()
   expect(server.requests.length).toBe(requests)
 })

@@ -1,10 +1,24 @@
 import * as oauth from 'oauth4webapi'
 import type { Config } from './config.js'
-import { DPoPError, nonceNotReadable } from './errors.js'
+import { DPoPError, NetworkError, nonceNotReadable } from './errors.js'
+
+/**
+ * `fetch`, with its own failures (offline, DNS, CORS, connection reset) as `NetworkError`s naming
+ * the host: anything else that throws later is not the network's fault.
+ */
+export async function send(f: typeof fetch, url: string | URL | Request, init?: RequestInit) {
+  try {
+    return await f(url, init)
+  } catch (err) {
+    if (err instanceof DOMException) throw err // timeout or abort: toAuthError names it
+    const host = new URL(url instanceof Request ? url.url : url).host
+    throw new NetworkError(`${host} is unreachable (${(err as Error)?.message}). Try again.`)
+  }
+}
 
 /** oauth4webapi request options: injected fetch, a fresh timeout per request, http only for loopback. */
 export const httpOptions = (cfg: Config, DPoP?: oauth.DPoPHandle) => ({
-  [oauth.customFetch]: (url: string, init: RequestInit) => (cfg.fetch ?? fetch)(url, init),
+  [oauth.customFetch]: (url: string, init: RequestInit) => send(cfg.fetch ?? fetch, url, init),
   [oauth.allowInsecureRequests]: cfg.insecure,
   signal: () => AbortSignal.timeout(cfg.timeout),
   DPoP,
@@ -42,3 +56,29 @@ export const tokenParams = (cfg: Config, resource?: string, scope?: string) =>
       (e): e is [string, string] => e[1] !== undefined,
     ),
   )
+
+/** Beyond this (15 min) an offset is not trusted: an old ID token must not move our clock. */
+const MAX_SKEW = 900
+
+/**
+ * The server's clock minus ours, in seconds, from the `iat` of the ID token in a token response
+ * received at `receivedAt` (ms, local clock). Read before validation, only to set the clock
+ * validation and DPoP proofs use; oauth4webapi then checks the token in full.
+ */
+export async function serverClockOffset(
+  res: Response,
+  receivedAt: number,
+): Promise<number | undefined> {
+  try {
+    const idToken = ((await res.clone().json()) as { id_token?: unknown }).id_token
+    const payload = typeof idToken === 'string' ? idToken.split('.')[1] : undefined
+    if (!payload) return undefined
+    const { iat } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      iat?: unknown
+    }
+    const offset = typeof iat === 'number' ? Math.round(iat - receivedAt / 1000) : NaN
+    return Math.abs(offset) < MAX_SKEW ? offset : undefined
+  } catch {
+    return undefined // not JSON, no ID token: the processing step reports it
+  }
+}

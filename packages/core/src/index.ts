@@ -21,6 +21,7 @@ export {
   CallbackError,
   ConfigurationError,
   DPoPError,
+  InternalError,
   LoginRequiredError,
   NetworkError,
   OAuthError,

@@ -9,8 +9,8 @@ interface Lease {
 
 /**
  * The cross-tab lock where Web Locks are missing: a lease record in the shared store, taken by an
- * atomic compare-and-set (`store.update`, one IndexedDB transaction) or, for a store without one,
- * written and read back after a pause. Expires after `timeoutMs`, so a closed tab cannot hold it.
+ * atomic compare-and-set (`store.update`, one IndexedDB transaction). Expires after `timeoutMs`, so
+ * a closed tab cannot hold it.
  */
 export async function withLease<T>(
   store: TokenStore,
@@ -22,12 +22,7 @@ export async function withLease<T>(
   const mine = () => ({ id, until: Date.now() + timeoutMs })
   const free = (lease: unknown) => !lease || (lease as Lease).until < Date.now()
   for (let waited = 0; ; waited += 50) {
-    if (store.update) {
-      await store.update(LEASE, (lease) => (free(lease) ? mine() : lease))
-    } else if (free(await store.get(LEASE))) {
-      await store.set(LEASE, mine())
-      await sleep(25) // best effort: a store without update() cannot compare-and-set
-    }
+    await store.update(LEASE, (lease) => (free(lease) ? mine() : lease))
     if (((await store.get(LEASE)) as Lease | undefined)?.id === id) break
     if (waited > timeoutMs)
       throw new TimeoutError('Another tab held the session lease too long. Try again.')
@@ -36,10 +31,8 @@ export async function withLease<T>(
   try {
     return await fn()
   } finally {
-    await store.update?.(LEASE, (lease) =>
+    await store.update(LEASE, (lease) =>
       (lease as Lease | undefined)?.id === id ? undefined : lease,
     )
-    if (!store.update && ((await store.get(LEASE)) as Lease | undefined)?.id === id)
-      await store.del(LEASE)
   }
 }

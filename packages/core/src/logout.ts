@@ -1,82 +1,81 @@
 import * as oauth from 'oauth4webapi'
 import { checkSecureUrl } from './config.js'
 import type { Ctx } from './context.js'
-import type { AuthError } from './errors.js'
+import { OAuthError, type AuthError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { httpOptions, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
-import { readSession, type Session } from './session.js'
+import type { Session } from './session.js'
 import type { LogoutOptions } from './types.js'
 
-/** Revokes the session's refresh and access tokens (RFC 7009); returns the first failure. */
+/**
+ * Revokes the session's refresh and access tokens (RFC 7009), all at once; returns the first
+ * failure. A server that does not revoke access tokens (`unsupported_token_type`) is no failure.
+ */
 export async function revoke(
   ctx: Ctx,
   as: oauth.AuthorizationServer,
   s: Session,
+  DPoP?: oauth.DPoPHandle,
 ): Promise<AuthError | undefined> {
   if (!as.revocation_endpoint) return undefined
-  const DPoP = await ctx.dpop(false)
-  let error: AuthError | undefined
-  for (const token of [s.refreshToken, ...Object.values(s.tokens).map((t) => t.accessToken)]) {
-    if (!token) continue
-    try {
-      await withNonceRetry(
-        async (d) =>
-          oauth.processRevocationResponse(
-            await oauth.revocationRequest(
-              as,
-              ctx.client,
-              oauth.None(),
-              token,
-              httpOptions(ctx.cfg, d),
+  const tokens = [s.refreshToken, ...Object.values(s.tokens).map((t) => t.accessToken)]
+  const errors = await Promise.all(
+    tokens.map(async (token) => {
+      if (!token) return
+      try {
+        await withNonceRetry(
+          async (d) =>
+            oauth.processRevocationResponse(
+              await oauth.revocationRequest(
+                as,
+                ctx.client,
+                oauth.None(),
+                token,
+                httpOptions(ctx.cfg, d),
+              ),
             ),
-          ),
-        DPoP,
-      )
-    } catch (err) {
-      error ??= toAuthError(err, 'Revoking the tokens')
-    }
-  }
-  return error
+          DPoP,
+        )
+      } catch (err) {
+        const error = toAuthError(err, 'Revoking the tokens')
+        return (error as OAuthError).error === 'unsupported_token_type' ? undefined : error
+      }
+    }),
+  )
+  return errors.find(Boolean)
 }
 
 /**
- * Revokes every token (RFC 7009; a failure is reported, not fatal), clears the session, the
- * transactions and the DPoP key in every tab, then RP-initiated logout with `id_token_hint`.
- * Runs under the refresh lock, so no refresh in another tab can write the session back.
+ * After the local logout (the owner already cleared this tab, the stored records and told the
+ * other tabs): revokes every token best-effort (a failure is reported, not fatal), then
+ * RP-initiated logout with `id_token_hint`.
  */
-export async function logout(ctx: Ctx, opts: LogoutOptions): Promise<void> {
-  const { cfg } = ctx
-  ctx.gen++
-  let error: AuthError | undefined
-  let as: oauth.AuthorizationServer | undefined
-  let idToken: string | undefined
+export async function logout(
+  ctx: Ctx,
+  opts: LogoutOptions,
+  ended: Session | undefined,
+  DPoP: oauth.DPoPHandle | undefined,
+): Promise<void> {
+  const { cfg, owner } = ctx
+  let as: oauth.AuthorizationServer
   try {
     as = await ctx.server()
   } catch (err) {
-    error = toAuthError(err, 'Logout')
+    // Offline: the local logout stands; neither revocation nor the server's logout page can run.
+    return void owner.report(toAuthError(err, 'Logout'))
   }
-  await ctx
-    .lock(async () => {
-      const current = readSession(await ctx.store.get('session'), cfg.ns) ?? ctx.session
-      idToken = current?.idToken
-      if (current && as) error ??= await revoke(ctx, as, current)
-      await ctx.end('logout', error)
-    })
-    .catch(async (err) => {
-      error ??= toAuthError(err, 'Logout')
-      await ctx.end('logout', error)
-    })
-  if (error) ctx.report(error)
-  if (opts.localOnly || !as?.end_session_endpoint) return
+  const error = ended && (await revoke(ctx, as, ended, DPoP))
+  if (error) owner.report(error)
+  if (opts.localOnly || !as.end_session_endpoint) return
   let end: URL
   try {
     end = checkSecureUrl(as.end_session_endpoint, 'end_session_endpoint')
   } catch (err) {
-    throw ctx.report(err as AuthError)
+    throw owner.report(err as AuthError)
   }
   end.searchParams.set('client_id', cfg.clientId)
-  if (idToken) end.searchParams.set('id_token_hint', idToken)
+  if (ended?.idToken) end.searchParams.set('id_token_hint', ended.idToken)
   end.searchParams.set(
     'post_logout_redirect_uri',
     cfg.postLogoutRedirectUri && !opts.returnTo

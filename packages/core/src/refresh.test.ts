@@ -192,7 +192,7 @@ describe('getAccessToken()', () => {
     ['408', () => new Response(null, { status: 408 })],
   ]
   test.each(transientCases)(
-    '%s → session kept, NetworkError, a later call retries and succeeds',
+    '%s → session kept, NetworkError, calls inside the backoff window send nothing, a later call succeeds',
     async (_n, reply) => {
       const { server, auth, clock: c, stored } = await loggedIn()
       const rt = (await stored())!.refreshToken
@@ -202,6 +202,10 @@ describe('getAccessToken()', () => {
       expect(err).toBeInstanceOf(NetworkError)
       expect(auth.getState().status).toBe('authenticated')
       expect((await stored())!.refreshToken).toBe(rt)
+      // Inside the window: the same error at once, no request.
+      expect(await errorOf(auth.getAccessToken())).toBe(err)
+      expect(server.tokenRequests).toHaveLength(2)
+      c.advance(((err as NetworkError).retryAfter ?? 5) * 1000)
       const token = await auth.getAccessToken()
       expect(token).toMatch(/^at-/)
       expect(server.tokenRequests).toHaveLength(3)

@@ -163,6 +163,7 @@ describe('automatic refresh after a failure that keeps the session', () => {
     expect(auth.getState().status).toBe('authenticated')
     const retry = t.active().at(-1)
     expect(retry?.ms).toBe(5000)
+    c.advance(5000)
     t.fire(retry!)
     await vi.waitFor(() => expect(auth.getState().error).toBeNull())
     expect(await auth.getAccessToken()).toMatch(/^at-/)

@@ -28,11 +28,35 @@ export interface Session {
   idClaims: { iss: string; sub: string; aud: string | string[]; azp?: string }
   idToken?: string
   refreshToken?: string
-  /** Access tokens by resource (`''` for the default one). */
+  /**
+   * Access tokens by resource (`''` for the default one), and by resource and scope for tokens
+   * asked for with extra scopes (see {@link tokenKey}): those never replace the default token.
+   */
   tokens: Record<string, StoredToken>
   dpop: boolean
   /** Thumbprint of the DPoP key the tokens are bound to. */
   jkt?: string
+  /** The server's clock minus ours, in seconds, learned from the ID token's `iat`. */
+  skew?: number
+}
+
+const norm = (scope: string) => [...new Set(scope.split(' ').filter(Boolean))].sort().join(' ')
+
+/** Where a token for `resource` with extra `scope` is kept: apart from the default token. */
+export const tokenKey = (resource: string, scope?: string): string =>
+  scope ? `${resource} ${norm(scope)}` : resource
+
+export const hasScopes = (granted: string | undefined, wanted: string | undefined): boolean =>
+  !wanted || wanted.split(' ').every((s) => !s || ` ${granted} `.includes(` ${s} `))
+
+/** The token that serves `resource` with `scope`: the default one when it carries the scopes. */
+export function pick(
+  s: Session | undefined,
+  resource: string,
+  scope?: string,
+): StoredToken | undefined {
+  const t = s?.tokens[resource]
+  return !scope || hasScopes(t?.scope, scope) ? t : s?.tokens[tokenKey(resource, scope)]
 }
 
 const MAX_LIFETIME = 365 * 86400

@@ -60,13 +60,29 @@ export function silentAuthorize(
   })
 }
 
+/** How long a person may take to sign in in the login popup. */
+export const POPUP_TIMEOUT = 300_000
+
 /**
  * Waits until `popup` is back on `redirectUri`, then closes it and resolves with the response.
+ * Gives up after `timeoutMs` (a popup left open and forgotten must not hold the login forever).
  */
-export function waitForRedirect(popup: Window, redirectUri: string): Promise<URLSearchParams> {
+export function waitForRedirect(
+  popup: Window,
+  redirectUri: string,
+  timeoutMs = POPUP_TIMEOUT,
+): Promise<URLSearchParams> {
   const expected = new URL(redirectUri)
+  const started = Date.now()
   return new Promise((resolve, reject) => {
     const poll = setInterval(() => {
+      if (Date.now() - started > timeoutMs) {
+        clearInterval(poll)
+        popup.close()
+        return reject(
+          new TimeoutError('The login popup was not completed in time: call login() again.'),
+        )
+      }
       if (popup.closed) {
         clearInterval(poll)
         return reject(

@@ -6,7 +6,7 @@ afterEach(() => vi.useRealTimers())
 test('a store that never answers (blocked IndexedDB) falls back to memory instead of hanging', async () => {
   vi.useFakeTimers()
   const never = () => new Promise<never>(() => {})
-  const hung: TokenStore = { get: never, set: never, del: never, keys: never }
+  const hung: TokenStore = { get: never, set: never, del: never, keys: never, update: never }
   const auth = createAuthClient({
     issuer: 'https://as.example',
     clientId: 'hung-store',

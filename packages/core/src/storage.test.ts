@@ -70,6 +70,7 @@ describe('storage', () => {
       set: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
       del: () => Promise.reject(new Error('nope')),
       keys: () => Promise.reject(new Error('nope')),
+      update: () => Promise.reject(new Error('nope')),
     }
     const reasons: string[] = []
     const auth = makeClient(server, { storage: failing })

@@ -11,10 +11,12 @@ export interface TokenStore {
   del(key: string): Promise<void>
   keys(): Promise<string[]>
   /**
-   * Optional atomic read-modify-write. With it, tabs that lack Web Locks coordinate refreshes
-   * through a compare-and-set lease; without it, through a write-then-read-back lease.
+   * Atomic read-modify-write: no other tab's write may land between the read and the write (one
+   * IndexedDB readwrite transaction does this). Login transactions are taken with it (a state is
+   * usable once), the session is written with it as a compare-and-set, and tabs without Web Locks
+   * take their lease with it. Returning `undefined` from `fn` stores `undefined`.
    */
-  update?(key: string, fn: (old: unknown) => unknown): Promise<void>
+  update(key: string, fn: (old: unknown) => unknown): Promise<void>
 }
 
 export function memoryStore(): TokenStore {
@@ -81,7 +83,6 @@ export function withFallback(
     set: run((s, k: string, v: unknown) => s.set(k, v)),
     del: run(deleting),
     keys: run((s) => s.keys()),
-    update:
-      primary.update && run((s, k: string, fn: (old: unknown) => unknown) => s.update!(k, fn)),
+    update: run((s, k: string, fn: (old: unknown) => unknown) => s.update(k, fn)),
   }
 }

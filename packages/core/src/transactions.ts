@@ -36,8 +36,8 @@ export async function saveTransaction(
 }
 
 /**
- * Reads and deletes in one go: a state is usable once, whatever the outcome. With IndexedDB this is
- * one transaction, so two tabs opening the same callback URL cannot both get it.
+ * Reads and deletes in one go (`update`, one IndexedDB transaction): a state is usable once,
+ * whatever the outcome, and two tabs opening the same callback URL cannot both get it.
  */
 export async function takeTransaction(
   store: TokenStore,
@@ -45,14 +45,10 @@ export async function takeTransaction(
 ): Promise<Transaction | undefined> {
   const key = PREFIX + state
   let tx: unknown
-  if (store.update) {
-    await store.update(key, (old) => {
-      tx = old
-      return undefined
-    })
-  } else {
-    tx = await store.get(key)
-  }
+  await store.update(key, (old) => {
+    tx = old
+    return undefined
+  })
   if (tx === undefined) return undefined
   await store.del(key)
   const t = tx as Transaction
