@@ -83,9 +83,8 @@ export function protect({ as, options, audience, requireNonce = false }) {
         .then(() => true)
         .catch(() => false)
       const bound = tokenOk && typeof decodeJwt(token).cnf === 'object'
-      const keyMismatch =
-        /** @type {{ cause?: { claim?: string } }} */ (err).cause?.claim === 'cnf.jkt'
-      const proofAtFault = bound && /^dpop$/i.test(scheme) && !keyMismatch
+      const cause = /** @type {{ cause?: { claim?: string } }} */ (err).cause
+      const proofAtFault = bound && /^dpop$/i.test(scheme) && cause?.claim !== 'cnf.jkt'
       const error = proofAtFault ? 'invalid_dpop_proof' : 'invalid_token'
       return { status: 401, error, description: /** @type {Error} */ (err).message }
     }

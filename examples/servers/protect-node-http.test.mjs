@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startAuthServer } from './auth-server.mjs'
@@ -136,5 +137,23 @@ describe('the protect-node-http example', () => {
     expect(nonce).toMatch(/^[\w-]{20,}$/)
     expect((await send(String(nonce))).status).toBe(200)
     expect((await send('made-up')).status).toBe(401)
+  })
+})
+
+describe('docs/protecting-your-api.md', () => {
+  it('quotes this example as it is (every js block is in protect-node-http.mjs)', async () => {
+    const guide = await readFile(
+      new URL('../../docs/protecting-your-api.md', import.meta.url),
+      'utf8',
+    )
+    const source = await readFile(new URL('./protect-node-http.mjs', import.meta.url), 'utf8')
+    const lines = (/** @type {string} */ text) =>
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .join('\n')
+    const blocks = [...guide.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => lines(m[1]).trim())
+    expect(blocks.length).toBeGreaterThanOrEqual(4)
+    for (const block of blocks) expect(lines(source)).toContain(block)
   })
 })
