@@ -12,8 +12,10 @@ const budgets = [
   {
     name: 'typical app (login, callback, getAccessToken, fetch, logout)',
     // The target is 12 KB; we are not there (see the README's "Size" section). This budget holds
-    // today's figure (15.7 KB after the security review's fixes) so that it can only go down.
-    limit: 16 * 1024,
+    // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
+    // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
+    // logout that clears first, option checks, endpoint scheme checks, the server's clock offset).
+    limit: 17.9 * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -23,7 +25,7 @@ auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() =>
   },
   {
     name: 'app with DPoP',
-    limit: 17.75 * 1024,
+    limit: 19.4 * 1024,
     code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
 auth.subscribe(() => console.log(auth.getState().status))
