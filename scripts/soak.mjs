@@ -87,11 +87,18 @@ const windows = [] // [start, end] of deliberate logouts (end = Infinity while u
 const inWindow = (at) => windows.some(([s, e]) => at >= s - 500 && at <= e + 3000)
 const refresh = { requests: 0, tokens: new Set() }
 
+let started = Date.now()
 const context = await browser.newContext()
 await context.exposeBinding('soakReport', (_source, event) => {
   if (event.kind === 'call') calls.push(event)
-  else if (event.kind === 'error') errors.push(event)
-  else if (event.kind === 'ended') ended.push(event)
+  else if (event.kind === 'error') {
+    errors.push(event)
+    // Shown as they happen (the first few), with the time into the run.
+    if (errors.length <= 20)
+      console.log(
+        `soak: +${Math.round((event.at - started) / 1000)} s ${event.tab}: ${event.name}: ${event.message}`,
+      )
+  } else if (event.kind === 'ended') ended.push(event)
   else if (event.kind === 'rotation') tabRotations++
 })
 // Every refresh request, seen on the wire: how often each refresh token was presented.
@@ -156,7 +163,7 @@ for (let i = 1; i <= cfg.tabs; i++) {
   }
   pages.push(page)
 }
-const started = Date.now()
+started = Date.now()
 const deadline = started + cfg.seconds * 1000
 console.log(
   `soak: ${cfg.tabs} tabs, ${cfg.seconds} s, access tokens ${cfg.ttl} s, forced refresh every ${cfg.forceMs || '—'} ms, reloads every ${cfg.reloadMs} ms, relogin every ${cfg.reloginMs} ms`,
