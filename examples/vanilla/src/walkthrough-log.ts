@@ -120,8 +120,18 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
       return []
     }
   }
-  function add(step: Omit<Step, 'at'>) {
-    steps = [...steps, { at: Date.now(), ...step }].slice(-MAX_STEPS)
+  function add(fields: Omit<Step, 'at'>): Step {
+    const step = { at: Date.now(), ...fields }
+    steps = [...steps, step].slice(-MAX_STEPS)
+    save()
+    return step
+  }
+  /** Completes a step once its response body has been read (in the background). */
+  function update(step: Step, fields: Partial<Step>) {
+    steps = steps.map((s) => (s === step ? { ...step, ...fields } : s))
+    save()
+  }
+  function save() {
     try {
       // Masked entries only (see above): the red line forbids secrets in web storage, not this.
       storage?.setItem(STORAGE_KEY, JSON.stringify(steps))
@@ -146,13 +156,46 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
     return [['DPoP', mask(proof)], ...keep.map(([k, v]): Row => [`DPoP proof ${k}`, v])]
   }
 
-  async function tokenResponse(res: Response, kind: 'token' | 'refresh', sent: Row[], ms: string) {
-    let body: Record<string, unknown> = {}
+  /**
+   * A copy of a small JSON body, read without holding the SDK up: the SDK gets the response at
+   * once, and a body over 64 KiB (or not JSON) is not read further here.
+   */
+  async function peekJson(res: Response): Promise<Record<string, unknown>> {
+    const reader = res.clone().body?.getReader()
+    if (!reader) return {}
+    const chunks: Uint8Array[] = []
+    let size = 0
     try {
-      body = (await res.clone().json()) as Record<string, unknown>
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        size += value.length
+        if (size > 65_536) {
+          await reader.cancel()
+          return {}
+        }
+        chunks.push(value)
+      }
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.length
+      }
+      const json = JSON.parse(new TextDecoder().decode(bytes)) as unknown
+      return json && typeof json === 'object' ? (json as Record<string, unknown>) : {}
     } catch {
-      // not JSON: the status is all there is to show
+      return {} // not JSON, or the body failed: the status is all there is to show
     }
+  }
+
+  async function tokenResponse(res: Response, kind: 'token' | 'refresh', sent: Row[], ms: string) {
+    const title =
+      kind === 'refresh'
+        ? 'Refresh: new tokens for the refresh token'
+        : 'Token request: code exchange'
+    const step = add({ kind, title, outcome: `${res.status} · ${ms}`, rows: sent })
+    const body = await peekJson(res)
     const rows: Row[] = [...sent]
     const claims: NonNullable<Step['claims']> = []
     for (const [k, v] of Object.entries(body)) {
@@ -177,11 +220,7 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
     }
     const nonce = res.headers.get('dpop-nonce')
     if (nonce) rows.push(['← DPoP-Nonce', mask(nonce)])
-    const title =
-      kind === 'refresh'
-        ? 'Refresh: new tokens for the refresh token'
-        : 'Token request: code exchange'
-    add({ kind, title, outcome: `${res.status} · ${ms}`, rows, claims })
+    update(step, { rows, claims })
   }
 
   return {
@@ -232,7 +271,7 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
             ...(body ? params(body) : []),
             ...proofRows(headers),
           ]
-          await tokenResponse(res, grant === 'refresh_token' ? 'refresh' : 'token', sent, ms)
+          void tokenResponse(res, grant === 'refresh_token' ? 'refresh' : 'token', sent, ms)
         } else if (body?.has('token') && method === 'POST') {
           add({
             kind: 'revoke',
@@ -241,24 +280,16 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
             rows: [['POST', `${url.origin}${url.pathname}`], ...params(body)],
           })
         } else if (body?.has('code_challenge')) {
-          let requestUri = ''
-          try {
-            requestUri = String(
-              ((await res.clone().json()) as { request_uri?: unknown }).request_uri ?? '',
-            )
-          } catch {
-            // no JSON body
-          }
-          add({
+          const sent: Row[] = [['POST', `${url.origin}${url.pathname}`], ...params(body)]
+          const step = add({
             kind: 'par',
             title: 'Pushed authorization request (PAR)',
             outcome: `${res.status} · ${ms}`,
-            rows: [
-              ['POST', `${url.origin}${url.pathname}`],
-              ...params(body),
-              ['← request_uri', requestUri],
-            ],
+            rows: sent,
           })
+          void peekJson(res).then(({ request_uri }) =>
+            update(step, { rows: [...sent, ['← request_uri', String(request_uri ?? '')]] }),
+          )
         } else {
           const auth = headers.get('authorization')
           const rows: Row[] = [
