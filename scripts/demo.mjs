@@ -95,6 +95,8 @@ try {
 } catch (err) {
   const line = explainStartError(err)
   if (line) die(line)
+  // A wrong PROVIDER or port value: the servers' message says what to write instead.
+  if (err instanceof TypeError) die(err.message)
   throw err
 }
 
@@ -153,8 +155,8 @@ console.log(`
   redirect URIs         ${redirectUris.join('\n                        ')}
   post-logout URIs      ${logoutUris.join('\n                        ')}
 
-  Your own app on another origin: APP_ORIGINS=http://localhost:3000 npm run demo, then
-  npm install @oauth-spa/core and paste:
+  Your own app on another origin: APP_ORIGINS=http://localhost:3000 npm run demo, install
+  @oauth-spa/core (docs/getting-started/) and paste:
 
     import { createAuthClient } from '@oauth-spa/core'
 
