@@ -9,6 +9,8 @@ export const APP_PORT = port('E2E_APP_PORT', 15173)
 export const DPOP_APP_PORT = port('E2E_DPOP_APP_PORT', 15174)
 export const REACT_APP_PORT = port('E2E_REACT_APP_PORT', 15175)
 export const VUE_APP_PORT = port('E2E_VUE_APP_PORT', 15176)
+/** The production build of the vanilla example under a strict CSP (served by csp.spec.ts). */
+export const CSP_APP_PORT = port('E2E_CSP_APP_PORT', 15177)
 
 export const ISSUER = `http://localhost:${AUTH_PORT}`
 export const API = `http://localhost:${API_PORT}`
@@ -18,5 +20,6 @@ export const APP = `http://localhost:${APP_PORT}`
 export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`
 export const REACT_APP = `http://localhost:${REACT_APP_PORT}`
 export const VUE_APP = `http://localhost:${VUE_APP_PORT}`
+export const CSP_APP = `http://localhost:${CSP_APP_PORT}`
 /** Short enough that tests see expiry within seconds; the SDK's leeway is then half of it. */
 export const ACCESS_TOKEN_TTL = 12
