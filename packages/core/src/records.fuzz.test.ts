@@ -230,7 +230,7 @@ describe('fuzz: stored records', () => {
             (r) =>
               typeof r !== 'object' ||
               r === null ||
-              typeof (r as { createdAt?: unknown }).createdAt === 'number',
+              Number.isFinite((r as { createdAt?: unknown }).createdAt),
           ),
           async (record) => {
             const state = `s-${++n}`

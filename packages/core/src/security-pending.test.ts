@@ -28,7 +28,7 @@ describe('pending core changes', () => {
   )
 
   test.fails(
-    'transactions.ts / authorize.ts: a stored transaction whose createdAt is not a number is refused before any token request (its time-to-live cannot be checked)',
+    'transactions.ts / authorize.ts: a stored transaction whose createdAt is not a finite number is refused before any token request (its time-to-live cannot be checked)',
     async () => {
       const server = new FakeServer()
       const clientId = uniqueClientId()
