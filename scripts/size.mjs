@@ -14,8 +14,10 @@ const budgets = [
     // The target is 12 KB; we are not there (see the README's "Size" section). This budget holds
     // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
     // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
-    // logout that clears first, option checks, endpoint scheme checks, the server's clock offset).
-    limit: 17.9 * 1024,
+    // logout that clears first, option checks, endpoint scheme checks, the server's clock offset),
+    // and to 18.4 KB for issues 10 and 12 (server rendering, the token observer's and idle timeout's
+    // hooks, response bodies capped at 1 MiB).
+    limit: 18.4 * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -25,7 +27,7 @@ auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() =>
   },
   {
     name: 'app with DPoP',
-    limit: 19.4 * 1024,
+    limit: 19.9 * 1024,
     code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -73,7 +75,7 @@ for (const b of budgets) {
   // Everything a typical app loads over a whole session: the eager code plus the chunks that
   // login, the callback and logout load on demand. Opt-in features (DPoP, silent renewal,
   // UserInfo, the lease for browsers without Web Locks) are reported on their own.
-  const optIn = /^(dpop|silent|userinfo|lease)-/
+  const optIn = /^(dpop|silent|userinfo|lease|watch|idle)-/
   const all = Object.keys(outputs).filter((f) => f.endsWith('.js'))
   const typical = all.filter((f) => !optIn.test(f.split('/').pop()))
   report(`${b.name}, everything it loads`, gz(typical), b.limit)

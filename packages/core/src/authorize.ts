@@ -182,7 +182,8 @@ export async function completeCallback(
       'unknown_state',
     )
   }
-  if (ctx.cfg.now() - tx.createdAt > TRANSACTION_TTL) {
+  // Written so that a record without a usable time (NaN, a string) counts as expired too.
+  if (!(ctx.cfg.now() - tx.createdAt <= TRANSACTION_TTL)) {
     throw new CallbackError('This login took too long and expired: call login() again.', 'expired')
   }
   return finish(ctx, tx, params)

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import { resolveConfig, type AuthClientOptions } from './config.js'
 import { LOGIN_POPUP, SILENT_FRAME, type Ctx } from './context.js'
 import { discover } from './discovery.js'
-import { CallbackError, LoginRequiredError, StorageError } from './errors.js'
+import { CallbackError, ConfigurationError, LoginRequiredError, StorageError } from './errors.js'
 import { toAuthError } from './classify.js'
 import { createAuthFetch } from './fetch.js'
 import { internals } from './internals.js'
@@ -12,6 +12,7 @@ import { createScheduler } from './scheduler.js'
 import { isFresh, pick } from './session.js'
 import { indexedDbStore, memoryStore, withFallback, type TokenStore } from './storage.js'
 import type { AuthClient, StorageInfo } from './types.js'
+import type { AccessTokenResult } from './watch.js'
 
 /**
  * Inside our own silent-renewal iframe or login popup, the app leaves the authorization response
@@ -32,10 +33,14 @@ const OAUTH_PARAMS = [
 ]
 /** Offsets below this are network latency, not a clock that is off. */
 const MIN_SKEW = 10
+const IDLE: AccessTokenResult = Object.freeze({ token: undefined, error: null, status: 'idle' })
+const inBrowser = () => typeof window === 'object' && typeof document === 'object'
 
 /**
  * Creates the client. It reads the stored session (IndexedDB, never the network); nothing it
- * starts outlives {@link AuthClient.destroy}.
+ * starts outlives {@link AuthClient.destroy}. On a server (server rendering) it starts nothing and
+ * touches no browser API: its state stays `loading`, the same snapshot every time, and the
+ * methods that need a browser say so.
  *
  * The client is a facade: `owner.ts` owns the session (stored record, state, cross-tab
  * messages), `scheduler.ts` decides when to refresh, `refresh.ts`, `authorize.ts` and
@@ -79,20 +84,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let destroyed = false
   let lastCallback: Promise<{ returnTo: string }> | undefined
 
-  const owner = createOwner(
-    cfg,
-    store,
-    { type },
-    {
-      // A session that ends takes its DPoP key handle with it (logout deletes the key).
-      ended: () => (dpopHandle = undefined),
-      changed: () => {
-        const s = owner.session
-        if (s?.skew !== undefined) ctx.skew(s.skew)
-        sched.plan(destroyed ? undefined : s)
-      },
+  const browser = inBrowser()
+  const owner = createOwner(cfg, store, { type }, browser, {
+    // A session that ends takes its DPoP key handle with it (logout deletes the key).
+    ended: () => (dpopHandle = undefined),
+    changed: () => {
+      const s = owner.session
+      if (s?.skew !== undefined) ctx.skew(s.skew)
+      sched.plan(destroyed ? undefined : s)
     },
-  )
+  })
   const sched = createScheduler(cfg, () => {
     obtain(ctx, cfg.resource ?? '', undefined).catch(() => {
       // Decided and reported inside: ended, or kept with a backoff the scheduler now waits out.
@@ -136,16 +137,37 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
   }
 
-  // ---- start-up: storage only, never the network --------------------------------------------
-  const ready = owner.restore(async (s) =>
-    s.dpop ? (await (await ctx.dpop(false))?.calculateThumbprint()) === s.jkt : true,
-  )
+  // ---- start-up: storage only, never the network; on a server, nothing at all ----------------
+  const ready = browser
+    ? owner.restore(async (s) =>
+        s.dpop ? (await (await ctx.dpop(false))?.calculateThumbprint()) === s.jkt : true,
+      )
+    : Promise.resolve()
+  const needsBrowser = (what: string) => {
+    if (!browser) throw new ConfigurationError(`${what} runs in the browser, not on the server.`)
+  }
 
   // Timers lie after a laptop sleeps: look again when the page comes back or the network does.
   const online = () => sched.resume(true)
   const visible = () => sched.resume(false)
-  addEventListener('online', online)
-  document.addEventListener('visibilitychange', visible)
+  if (browser) {
+    addEventListener('online', online)
+    document.addEventListener('visibilitychange', visible)
+  }
+
+  // Logout after inactivity, shared by every tab: loaded only when asked for.
+  let idle: { check(loggedIn?: boolean): void; stop(): void } | undefined
+  if (browser && cfg.idleTimeout) {
+    void import('./idle.js').then((m) => {
+      if (destroyed) return
+      idle = m.watchIdle(cfg, {
+        active: () => !!owner.session,
+        expire: () => void logout({ localOnly: true }, 'idle').catch(() => {}),
+        emit: owner.emit,
+      })
+      owner.on('loggedIn', () => idle?.check(true))
+    })
+  }
 
   async function getAccessToken(opts: Parameters<AuthClient['getAccessToken']>[0] = {}) {
     if (owner.getState().status === 'loading') await ready
@@ -157,6 +179,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return obtain(ctx, resource, opts.scope, opts.forceRefresh ? (t?.accessToken ?? '') : undefined)
   }
 
+  async function logout(opts: Parameters<AuthClient['logout']>[0] = {}, reason: 'logout' | 'idle') {
+    needsBrowser('logout()')
+    // Before anything that can wait: the DPoP handle (for revocation) is read before its key is
+    // deleted, then this tab, the stored records and the other tabs are cleared at once.
+    const DPoP = ctx.dpop(false).catch(() => undefined)
+    const ended = await owner.logout(reason)
+    let run: typeof import('./logout.js').logout
+    try {
+      // Revocation and RP-initiated logout load on demand; offline, the local logout stands.
+      run = (await import('./logout.js')).logout
+    } catch (err) {
+      throw owner.report(toAuthError(err, 'Logout'))
+    }
+    await run(ctx, opts, ended, await DPoP)
+  }
+
   const auth: AuthClient = {
     ready,
     getState: owner.getState,
@@ -164,6 +202,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     on: owner.on,
 
     async login(opts = {}) {
+      needsBrowser('login()')
       // Opened before any await, while the click that called us still counts as a user gesture.
       const usePopup = opts.popup ?? fellBack
       const popup = usePopup
@@ -183,12 +222,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       }
     },
 
-    isCallback(url = location.href) {
+    isCallback(url = browser ? location.href : undefined) {
+      if (!url) return false
       const p = new URL(url).searchParams
       return !delegated() && p.has('state') && (p.has('code') || p.has('error'))
     },
 
-    handleRedirectCallback(url = location.href) {
+    handleRedirectCallback(url = browser ? location.href : '') {
+      if (!browser)
+        return Promise.reject(
+          new ConfigurationError(
+            'handleRedirectCallback() runs in the browser, not on the server.',
+          ),
+        )
       const u = new URL(url)
       const params = new URLSearchParams(u.searchParams)
       if (delegated()) {
@@ -230,28 +276,32 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     getAccessToken: async (opts) => (await getAccessToken(opts)).accessToken,
 
+    watchAccessToken(opts, listener) {
+      // The observer loads on demand (apps that use it: the React and Vue hooks).
+      listener(IDLE)
+      if (!browser) return () => {}
+      let stop: (() => void) | undefined
+      let stopped = false
+      void import('./watch.js').then((m) => {
+        if (!stopped) stop = m.watchAccessToken(auth, opts ?? {}, listener)
+      })
+      return () => {
+        stopped = true
+        stop?.()
+      }
+    },
+
     fetch: (input, init) => authFetch(input, init),
 
-    async logout(opts = {}) {
-      // Before anything that can wait: the DPoP handle (for revocation) is read before its key is
-      // deleted, then this tab, the stored records and the other tabs are cleared at once.
-      const DPoP = ctx.dpop(false).catch(() => undefined)
-      const ended = await owner.logout()
-      let run: typeof import('./logout.js').logout
-      try {
-        // Revocation and RP-initiated logout load on demand; offline, the local logout stands.
-        run = (await import('./logout.js')).logout
-      } catch (err) {
-        throw owner.report(toAuthError(err, 'Logout'))
-      }
-      await run(ctx, opts, ended, await DPoP)
-    },
+    logout: (opts = {}) => logout(opts, 'logout'),
 
     destroy() {
       // No epoch bump: a refresh already spent at the server must still be written down.
       destroyed = true
       sched.stop()
+      idle?.stop()
       owner.destroy()
+      if (!browser) return
       removeEventListener('online', online)
       document.removeEventListener('visibilitychange', visible)
     },

@@ -39,6 +39,13 @@ export interface AuthClientOptions {
   dpop?: DPoPLoader
   /** Origins (`https://api.example.com`) or URL prefixes that `auth.fetch` may send tokens to. */
   allowedOrigins?: ReadonlyArray<string | { url: string; resource?: string; scope?: string }>
+  /**
+   * Seconds without input (pointer, keyboard, wheel, touch, scroll) in any tab after which the
+   * session ends everywhere, as a local logout with revocation. Off by default.
+   */
+  idleTimeout?: number
+  /** Seconds before `idleTimeout` at which `idle-warning` is emitted. Default: a quarter, at most 60. */
+  idleWarning?: number
   /** Per-request timeout in milliseconds. Default 10000. */
   timeout?: number
   /** Accepted clock difference with the server, in seconds, for ID token checks. Default 300. */
@@ -87,6 +94,8 @@ export type Config = Required<
     | 'allowedOrigins'
     | 'fetch'
     | 'dpop'
+    | 'idleTimeout'
+    | 'idleWarning'
   > & {
     /** Namespace of everything stored: issuer + client id. */
     ns: string
@@ -122,7 +131,7 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
     (v) => typeof v === 'string',
   ],
   [
-    'leeway timeout clockTolerance discoveryTtl'.split(' '),
+    'leeway timeout clockTolerance discoveryTtl idleTimeout idleWarning'.split(' '),
     'a number ≥ 0',
     (v) => typeof v === 'number' && v >= 0 && v < Infinity,
   ],

@@ -2,17 +2,46 @@ import * as oauth from 'oauth4webapi'
 import type { Config } from './config.js'
 import { DPoPError, NetworkError, nonceNotReadable } from './errors.js'
 
+/** The most an authorization server may answer (metadata, JWKS, tokens, UserInfo): 1 MiB. */
+export const MAX_BODY = 1 << 20
+
 /**
- * `fetch`, with its own failures (offline, DNS, CORS, connection reset) as `NetworkError`s naming
- * the host: anything else that throws later is not the network's fault.
+ * `fetch` to the authorization server, with its own failures (offline, DNS, CORS, a connection
+ * reset, a body cut mid-way) as `NetworkError`s naming the host, so that anything else that throws
+ * later is not the network's fault; and the body read here, refused past {@link MAX_BODY}.
  */
 export async function send(f: typeof fetch, url: string | URL | Request, init?: RequestInit) {
+  const host = new URL(url instanceof Request ? url.url : url).host
+  const fail = (why: string): never => {
+    throw new NetworkError(`${host} ${why}. Try again.`)
+  }
   try {
-    return await f(url, init)
+    const res = await f(url, init)
+    if (Number(res.headers.get('content-length')) > MAX_BODY) {
+      await res.body?.cancel()
+      fail('sent a response over 1 MiB: refused')
+    }
+    if (!res.body) return res
+    const reader = res.body.getReader()
+    const chunks: Uint8Array[] = []
+    for (let size = 0; ;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if ((size += value.length) > MAX_BODY) {
+        await reader.cancel()
+        fail('sent a response over 1 MiB: refused')
+      }
+      chunks.push(value)
+    }
+    const { status, statusText, headers } = res
+    return new Response(chunks.length ? new Blob(chunks as BlobPart[]) : null, {
+      status,
+      statusText,
+      headers,
+    })
   } catch (err) {
-    if (err instanceof DOMException) throw err // timeout or abort: toAuthError names it
-    const host = new URL(url instanceof Request ? url.url : url).host
-    throw new NetworkError(`${host} is unreachable (${(err as Error)?.message}). Try again.`)
+    if (err instanceof DOMException || err instanceof NetworkError) throw err // toAuthError names a timeout
+    return fail(`is unreachable (${(err as Error)?.message})`)
   }
 }
 

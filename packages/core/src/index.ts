@@ -9,6 +9,7 @@ export type {
   StorageInfo,
 } from './types.js'
 export type { AuthClientOptions } from './config.js'
+export type { AccessTokenResult, WatchAccessTokenOptions } from './watch.js'
 export { createAuthFetch } from './fetch.js'
 export type { AllowedOrigin, AuthFetchOptions } from './fetch.js'
 export { dpop } from './dpop.js'

@@ -54,7 +54,7 @@ export interface Owner {
    * that finishes later cannot write the session back. Resolves with the ended session, for
    * revocation.
    */
-  logout(): Promise<Session | undefined>
+  logout(reason?: 'logout' | 'idle'): Promise<Session | undefined>
   /** Persistent storage failed: this tab goes on alone, in memory, out of the other tabs' way. */
   isolate(reason: string): void
   destroy(): void
@@ -68,6 +68,7 @@ export function createOwner(
   cfg: Config,
   store: TokenStore,
   storage: StorageInfo,
+  browser: boolean,
   hooks: { ended(): void; changed(): void },
 ): Owner {
   let session: Session | undefined
@@ -81,7 +82,7 @@ export function createOwner(
   const handlers = new Map<string, Set<(payload: never) => void>>()
   const tabLock = `oauth-spa:${cfg.ns}:${Math.random()}`
   let channel =
-    typeof BroadcastChannel === 'function' && !isolated
+    browser && typeof BroadcastChannel === 'function' && !isolated
       ? new BroadcastChannel(`oauth-spa:${cfg.ns}`)
       : undefined
 
@@ -248,10 +249,10 @@ export function createOwner(
       show(s, error ?? state.error)
     },
     locked,
-    async logout() {
+    async logout(reason = 'logout') {
       const had = session
       logouts++
-      drop('logout')
+      drop(reason)
       post('logout')
       // Issued in this order in this tick: the read sees the session the deletes then remove.
       const results = await Promise.allSettled([

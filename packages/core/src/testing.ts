@@ -1,6 +1,7 @@
 import { AuthError, CallbackError, LoginRequiredError } from './errors.js'
 import type { AllowedOrigin } from './fetch.js'
 import type { User } from './session.js'
+import { watchAccessToken } from './watch.js'
 import type {
   AuthClient,
   AuthEvents,
@@ -279,6 +280,9 @@ export function createTestAuthClient(init: TestAuthClientInit = {}): TestAuthCli
       callbacks.set(stateParam, outcome)
       return (lastCallback = outcome)
     },
+
+    // The real observer, over this double's getAccessToken and state.
+    watchAccessToken: (options, listener) => watchAccessToken(client, options ?? {}, listener),
 
     async getAccessToken(options) {
       calls.getAccessToken.push(options)

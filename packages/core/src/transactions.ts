@@ -52,7 +52,12 @@ export async function takeTransaction(
   if (tx === undefined) return undefined
   await store.del(key)
   const t = tx as Transaction
-  return t?.v === 1 && t.state === state && typeof t.verifier === 'string' ? t : undefined
+  return t?.v === 1 &&
+    t.state === state &&
+    typeof t.verifier === 'string' &&
+    Number.isFinite(t.createdAt)
+    ? t
+    : undefined
 }
 
 export const clearTransactions = async (store: TokenStore): Promise<void> => {

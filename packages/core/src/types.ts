@@ -1,5 +1,6 @@
 import type { AuthError } from './errors.js'
 import type { User } from './session.js'
+import type { AccessTokenResult, WatchAccessTokenOptions } from './watch.js'
 
 export type StorageInfo = { type: 'indexeddb' | 'memory' | 'custom'; fallbackReason?: string }
 
@@ -22,11 +23,15 @@ export interface AuthEvents {
   loggedIn: { user: User }
   tokenRefreshed: { resource: string; expiresAt: number }
   sessionEnded: {
-    reason: 'logout' | 'expired' | 'other_tab' | 'invalid_session'
+    reason: 'logout' | 'expired' | 'other_tab' | 'invalid_session' | 'idle'
     error?: AuthError
   }
   error: { error: AuthError }
   storageFallback: { reason: string }
+  /** `idleTimeout` is near: no input in any tab for a while. Any input cancels (`idle-reset`). */
+  'idle-warning': { remaining: number }
+  /** Input after an `idle-warning`: the countdown starts again. */
+  'idle-reset': Record<string, never>
 }
 
 export interface LoginOptions {
@@ -86,6 +91,15 @@ export interface AuthClient {
   handleRedirectCallback(url?: string): Promise<{ returnTo: string }>
   /** A valid access token, refreshed when needed. Throws `LoginRequiredError` when logged out. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>
+  /**
+   * Observes an access token: `listener` gets `{ token, error, status }` at once, then whenever it
+   * changes — after login, refresh and logout, and when the token it holds goes stale. The React
+   * and Vue `useAccessToken` hooks wrap it. Returns the function that stops it.
+   */
+  watchAccessToken(
+    options: WatchAccessTokenOptions,
+    listener: (result: AccessTokenResult) => void,
+  ): () => void
   /** `fetch` that adds the token for `allowedOrigins` only. See {@link createAuthFetch}. */
   fetch: typeof fetch
   /** Revokes tokens, clears the session in every tab, then RP-initiated logout. */

@@ -3,7 +3,8 @@ import { renderToString } from 'react-dom/server'
 import { readFileSync } from 'node:fs'
 import ts from 'typescript'
 import { createTestAuthClient } from '@oauth-spa/core/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createAuthClient } from '@oauth-spa/core'
 import { AuthProvider, RequireAuth, useAccessToken, useAuth, useAuthCallback } from './index.js'
 
 // Browser globals that server rendering must not touch. Node has none of them but
@@ -42,12 +43,12 @@ afterAll(() => {
 
 function Page() {
   const auth = useAuth()
-  const { loading } = useAccessToken()
+  const { status } = useAccessToken()
   const { isCallback } = useAuthCallback()
   return (
     <main>
       <p id="status">{auth.status}</p>
-      <p id="token">{loading ? 'token loading' : 'token ready'}</p>
+      <p id="token">token {status}</p>
       <p id="callback">{String(isCallback)}</p>
       <RequireAuth fallback={<p>signing in</p>}>
         <p>secret</p>
@@ -60,10 +61,32 @@ describe('server rendering', () => {
   it('renders the loading state without touching a browser global', () => {
     expect(typeof window).toBe('undefined')
     expect(() => BroadcastChannel).toThrow(/touched/)
-    // TODO(ssr): once createAuthClient is SSR-safe (issue 10 item 4, the lead's part), render with
-    // the real client here ("renders the loading state without touching a browser global"), e.g.
-    // createAuthClient({ issuer, clientId, redirectUri: 'https://app.example/callback' }), and
-    // assert the same HTML: status loading, no timers, channels or storage opened.
+    // The real client, created as apps do at module level: on a server it starts nothing.
+    const setTimeout = vi.fn()
+    const fetch = vi.fn()
+    const client = createAuthClient({
+      issuer: 'https://as.example',
+      clientId: 'ssr',
+      redirectUri: 'https://app.example/callback',
+      setTimeout,
+      fetch,
+    })
+    const html = renderToString(
+      <AuthProvider client={client}>
+        <Page />
+      </AuthProvider>,
+    )
+    expect(html).toContain('<p id="status">loading</p>')
+    expect(html).toContain('idle</p>')
+    expect(html).toContain('<p id="callback">undefined</p>')
+    expect(html).toContain('signing in')
+    expect(html).not.toContain('secret')
+    expect(setTimeout).not.toHaveBeenCalled()
+    expect(fetch).not.toHaveBeenCalled()
+    client.destroy()
+  })
+
+  it('renders the test double the same way', () => {
     const client = createTestAuthClient({ loading: true })
     const html = renderToString(
       <AuthProvider client={client}>
@@ -71,10 +94,7 @@ describe('server rendering', () => {
       </AuthProvider>,
     )
     expect(html).toContain('<p id="status">loading</p>')
-    expect(html).toContain('token loading')
-    expect(html).toContain('<p id="callback">undefined</p>')
-    expect(html).toContain('signing in')
-    expect(html).not.toContain('secret')
+    expect(html).toContain('idle</p>')
     expect(client.calls.login).toEqual([])
     expect(client.calls.getAccessToken).toEqual([])
   })

@@ -23,9 +23,9 @@ describe('useAccessToken', () => {
   it('gives the client’s LoginRequiredError when logged out', async () => {
     auth = createTestAuthClient({ loading: true })
     const { result } = renderHook(() => useAccessToken(), { wrapper })
-    expect(result.current).toEqual({ token: undefined, error: null, loading: true })
+    expect(result.current).toEqual({ token: undefined, error: null, status: 'idle' })
     act(() => auth.signOut())
-    await waitFor(() => expect(result.current.loading).toBe(false))
+    await waitFor(() => expect(result.current.status).toBe('error'))
     expect(result.current.token).toBeUndefined()
     expect(result.current.error).toBeInstanceOf(LoginRequiredError)
   })
@@ -34,7 +34,7 @@ describe('useAccessToken', () => {
     auth = createTestAuthClient({ user: { name: 'Ada' }, token: 'at-1' })
     const { result } = renderHook(() => useAccessToken(), { wrapper })
     await waitFor(() =>
-      expect(result.current).toEqual({ token: 'at-1', error: null, loading: false }),
+      expect(result.current).toEqual({ token: 'at-1', error: null, status: 'ready' }),
     )
 
     // A refresh elsewhere (another component, the timer) moves `expiresAt`.

@@ -3,7 +3,8 @@ import { createSSRApp, defineComponent, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { createTestAuthClient } from '@oauth-spa/core/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createAuthClient } from '@oauth-spa/core'
 import { countListeners } from '../../../test-utils/bindings.js'
 import {
   createAuthGuard,
@@ -50,12 +51,12 @@ afterAll(() => {
 const Notes = defineComponent({
   setup() {
     const { state } = useAuth()
-    const { loading } = useAccessToken()
+    const { status } = useAccessToken()
     const { isCallback } = useAuthCallback()
     return () =>
       h('main', [
         h('p', { id: 'status' }, state.value.status),
-        h('p', { id: 'token' }, loading.value ? 'token loading' : 'token ready'),
+        h('p', { id: 'token' }, `token ${status.value}`),
         h('p', { id: 'callback' }, String(isCallback.value)),
       ])
   },
@@ -65,12 +66,18 @@ describe('server rendering', () => {
   it('renders the loading state without touching a browser global or leaving listeners', async () => {
     expect(typeof window).toBe('undefined')
     expect(() => BroadcastChannel).toThrow(/touched/)
-    // TODO(ssr): once createAuthClient is SSR-safe (issue 10 item 4, the lead's part), render with
-    // the real client here ("renders the loading state without touching a browser global or
-    // leaving listeners"), e.g. createAuthClient({ issuer, clientId, redirectUri }), and assert
-    // the same HTML: status loading, no timers, channels or storage opened.
-    const client = createTestAuthClient({ loading: true })
-    const listeners = countListeners(client)
+    // The real client, created as apps do at module level: on a server it starts nothing.
+    const setTimeout = vi.fn()
+    const fetch = vi.fn()
+    const client = createAuthClient({
+      issuer: 'https://as.example',
+      clientId: 'ssr',
+      redirectUri: 'https://app.example/callback',
+      setTimeout,
+      fetch,
+    })
+    const double = createTestAuthClient({ loading: true })
+    const listeners = countListeners(double)
     const router = createRouter({
       history: createMemoryHistory(),
       routes: [{ path: '/notes', component: Notes, meta: { requiresAuth: true } }],
@@ -83,9 +90,15 @@ describe('server rendering', () => {
     await router.isReady()
     const html = await renderToString(app)
     expect(html).toContain('<p id="status">loading</p>')
-    expect(html).toContain('token loading')
+    expect(html).toContain('token idle')
     expect(html).toContain('<p id="callback">undefined</p>')
-    expect(client.calls.login).toEqual([])
+    expect(setTimeout).not.toHaveBeenCalled()
+    expect(fetch).not.toHaveBeenCalled()
+    client.destroy()
+    // The same app over the test double: nothing subscribes on the server, so nothing leaks.
+    const app2 = createSSRApp({ render: () => h(Notes) }).use(createAuthPlugin(double))
+    expect(await renderToString(app2)).toContain('token idle')
+    expect(double.calls.getAccessToken).toEqual([])
     expect(listeners()).toBe(0) // nothing unmounts on the server: no listener may stay behind
   })
 })

@@ -23,10 +23,10 @@ describe('useAccessToken', () => {
   it('gives the client’s LoginRequiredError when logged out', async () => {
     const auth = createTestAuthClient({ loading: true })
     const { value } = mountWith(auth, () => useAccessToken())
-    expect(value.loading.value).toBe(true)
+    expect(value.status.value).toBe('idle')
     auth.signOut()
     await settled()
-    expect(value.loading.value).toBe(false)
+    expect(value.status.value).toBe('error')
     expect(value.token.value).toBeUndefined()
     expect(value.error.value).toBeInstanceOf(LoginRequiredError)
   })

@@ -1,4 +1,6 @@
 import {
+  getCurrentScope,
+  onScopeDispose,
   shallowReadonly,
   shallowRef,
   toValue,
@@ -6,74 +8,52 @@ import {
   type MaybeRefOrGetter,
   type ShallowRef,
 } from 'vue'
-import type { AuthError, GetAccessTokenOptions } from '@oauth-spa/core'
+import type { AccessTokenResult, WatchAccessTokenOptions } from '@oauth-spa/core'
 import { useAuthClient } from './createAuthPlugin.js'
-import { useAuth } from './useAuth.js'
 
-/** `forceRefresh` is left out: re-run on every new token, it would refresh forever. */
-export type UseAccessTokenOptions = Omit<GetAccessTokenOptions, 'forceRefresh'>
+/** `forceRefresh` is left out: asked again on every new token, it would refresh forever. */
+export type UseAccessTokenOptions = WatchAccessTokenOptions
 
-export interface UseAccessTokenResult {
-  /** The token, kept in this component only. `undefined` while loading or logged out. */
-  token: Readonly<ShallowRef<string | undefined>>
-  /** What `getAccessToken` threw, e.g. `LoginRequiredError` when logged out. */
-  error: Readonly<ShallowRef<AuthError | null>>
-  loading: Readonly<ShallowRef<boolean>>
+/** The core's {@link AccessTokenResult} as refs: the same names as React's `{ token, error, status }`. */
+export type UseAccessTokenResult = {
+  readonly [K in keyof AccessTokenResult]: Readonly<ShallowRef<AccessTokenResult[K]>>
 }
 
 /**
- * An access token from `client.getAccessToken(options)`, asked for again whenever the session
- * changes (login, logout, refresh: `state.expiresAt`) or the options do. Prefer `client.fetch` for
- * API calls; use this when a token must be handed to something else (a WebSocket, a third-party SDK).
+ * An access token, kept in this component only: the core's `watchAccessToken` asks again after
+ * login, refresh and logout, when the token goes stale, and when the options change. Prefer
+ * `client.fetch` for API calls; use this when a token must be handed to something else (a
+ * WebSocket, a third-party SDK). On the server it stays `status: 'idle'`.
  *
  * @example
  * ```ts
- * const { token, error } = useAccessToken({ resource: 'https://api.example.com' })
+ * const { token, error, status } = useAccessToken({ resource: 'https://api.example.com' })
  * ```
  */
 export function useAccessToken(
   options?: MaybeRefOrGetter<UseAccessTokenOptions | undefined>,
 ): UseAccessTokenResult {
   const client = useAuthClient()
-  const { state } = useAuth(client)
   const token = shallowRef<string>()
-  const error = shallowRef<AuthError | null>(null)
-  const loading = shallowRef(true)
-
-  watch(
-    [
-      () => state.value.status,
-      () => state.value.expiresAt,
-      () => toValue(options)?.resource,
-      () => toValue(options)?.scope,
-    ],
-    ([status, , resource, scope], _, onCleanup) => {
-      if (status === 'loading') return
-      let stale = false
-      onCleanup(() => (stale = true))
-      if (status !== 'authenticated') token.value = undefined
-      loading.value = true
-      client.getAccessToken({ resource, scope }).then(
-        (value) => {
-          if (stale) return
-          token.value = value
-          error.value = null
-          loading.value = false
-        },
-        (err: AuthError) => {
-          if (stale) return
-          token.value = undefined
-          error.value = err
-          loading.value = false
-        },
-      )
-    },
-    { immediate: true },
-  )
-
+  const error = shallowRef<AccessTokenResult['error']>(null)
+  const status = shallowRef<AccessTokenResult['status']>('idle')
+  const show = (r: AccessTokenResult) => {
+    token.value = r.token
+    error.value = r.error
+    status.value = r.status
+  }
+  if (typeof window !== 'undefined') {
+    const stop = watch(
+      [() => toValue(options)?.resource, () => toValue(options)?.scope],
+      ([resource, scope], _, onCleanup) =>
+        onCleanup(client.watchAccessToken({ resource, scope }, show)),
+      { immediate: true },
+    )
+    if (getCurrentScope()) onScopeDispose(stop)
+  }
   return {
     token: shallowReadonly(token),
     error: shallowReadonly(error),
-    loading: shallowReadonly(loading),
+    status: shallowReadonly(status),
   }
 }
