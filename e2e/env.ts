@@ -11,6 +11,9 @@ export const REACT_APP_PORT = port('E2E_REACT_APP_PORT', 15175)
 export const VUE_APP_PORT = port('E2E_VUE_APP_PORT', 15176)
 /** The production build of the vanilla example under a strict CSP (served by csp.spec.ts). */
 export const CSP_APP_PORT = port('E2E_CSP_APP_PORT', 15177)
+/** The React and Vue examples rendered on a server, then hydrated (served by ssr.spec.ts). */
+export const SSR_REACT_PORT = port('E2E_SSR_REACT_PORT', 15178)
+export const SSR_VUE_PORT = port('E2E_SSR_VUE_PORT', 15179)
 
 export const ISSUER = `http://localhost:${AUTH_PORT}`
 export const API = `http://localhost:${API_PORT}`
@@ -21,5 +24,7 @@ export const DPOP_APP = `http://localhost:${DPOP_APP_PORT}`
 export const REACT_APP = `http://localhost:${REACT_APP_PORT}`
 export const VUE_APP = `http://localhost:${VUE_APP_PORT}`
 export const CSP_APP = `http://localhost:${CSP_APP_PORT}`
+export const SSR_REACT = `http://localhost:${SSR_REACT_PORT}`
+export const SSR_VUE = `http://localhost:${SSR_VUE_PORT}`
 /** Short enough that tests see expiry within seconds; the SDK's leeway is then half of it. */
 export const ACCESS_TOKEN_TTL = 12

@@ -14,7 +14,15 @@ export default async function globalSetup() {
     authPort: env.AUTH_PORT,
     apiPort: env.API_PORT,
     echoPort: env.OTHER_PORT,
-    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP, env.VUE_APP, env.CSP_APP],
+    appOrigins: [
+      env.APP,
+      env.DPOP_APP,
+      env.REACT_APP,
+      env.VUE_APP,
+      env.CSP_APP,
+      env.SSR_REACT,
+      env.SSR_VUE,
+    ],
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
     // Both servers demand DPoP nonces, so every DPoP flow below goes through the nonce retry.
@@ -27,7 +35,15 @@ export default async function globalSetup() {
     port: env.API2_PORT,
     issuer: env.ISSUER,
     audience: env.API2,
-    appOrigins: [env.APP, env.DPOP_APP, env.REACT_APP, env.VUE_APP, env.CSP_APP],
+    appOrigins: [
+      env.APP,
+      env.DPOP_APP,
+      env.REACT_APP,
+      env.VUE_APP,
+      env.CSP_APP,
+      env.SSR_REACT,
+      env.SSR_VUE,
+    ],
     testHooks: true,
   })
   const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))
