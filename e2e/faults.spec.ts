@@ -246,6 +246,48 @@ test.describe('IndexedDB', () => {
     await callApi(page)
   })
 
+  test('corrupt records in IndexedDB (session, transaction, DPoP key) are discarded cleanly; login works', async ({
+    page,
+  }) => {
+    await login(page, DPOP_APP, 'cora')
+    await page.evaluate(
+      (issuer) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open(`oauth-spa:${issuer}|demo-spa`)
+          open.onsuccess = () => {
+            const tx = open.result.transaction('records', 'readwrite')
+            const records = tx.objectStore('records')
+            records.put(
+              { v: 1, ns: 'x', user: 'nobody', tokens: 7, __proto__: { polluted: 1 } },
+              'session',
+            )
+            records.put('not a key pair', 'dpop')
+            records.put({ v: 9, state: 42 }, 'tx:forged')
+            records.put(['garbage'], 'discovery')
+            tx.oncomplete = () => resolve()
+            tx.onerror = () => reject(tx.error)
+          }
+        }),
+      ISSUER,
+    )
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.reload()
+    await expect(page.locator('#status')).toHaveText('unauthenticated')
+    expect(
+      await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted),
+    ).toBeUndefined()
+    expect(errors).toEqual([])
+    // The forged transaction answers nothing.
+    await page.goto(`${DPOP_APP}/callback?code=x&state=forged&iss=${encodeURIComponent(ISSUER)}`)
+    await expect(page.locator('#error')).toContainText('CallbackError')
+    // A new login (the server remembers the user: straight back) replaces the garbage.
+    await page.goto(`${DPOP_APP}/`)
+    await page.click('#login')
+    await expect(page.locator('#status')).toHaveText('authenticated', { timeout: 20_000 })
+    await callApi(page)
+  })
+
   // Pending core change (authorize.ts login()): when the transaction cannot be stored, the
   // client still redirects, with a transaction that lives in memory only and is lost on return.
   test.fail(
