@@ -34,6 +34,14 @@ const OAUTH_PARAMS = [
 /** Offsets below this are network latency, not a clock that is off. */
 const MIN_SKEW = 10
 const IDLE: AccessTokenResult = Object.freeze({ token: undefined, error: null, status: 'idle' })
+/** `URL.parse` for browsers from before 2024. */
+const parseUrl = (url: string | undefined) => {
+  try {
+    return new URL(url!)
+  } catch {
+    return undefined
+  }
+}
 const inBrowser = () => typeof window === 'object' && typeof document === 'object'
 
 /**
@@ -223,8 +231,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
 
     isCallback(url = browser ? location.href : undefined) {
-      if (!url) return false
-      const p = new URL(url).searchParams
+      const p = parseUrl(url)?.searchParams
+      if (!p) return false
       return !delegated() && p.has('state') && (p.has('code') || p.has('error'))
     },
 
@@ -235,7 +243,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
             'handleRedirectCallback() runs in the browser, not on the server.',
           ),
         )
-      const u = new URL(url)
+      const u = parseUrl(url)
+      if (!u) {
+        const error = new CallbackError('The callback URL is not a URL.', 'invalid_response')
+        return Promise.reject(owner.report(error))
+      }
       const params = new URLSearchParams(u.searchParams)
       if (delegated()) {
         return Promise.reject(

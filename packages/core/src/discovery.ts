@@ -19,12 +19,14 @@ const SIGNED = [
   'ES384',
   'ES512',
 ]
-const withoutNone = (as: oauth.AuthorizationServer): oauth.AuthorizationServer => ({
-  ...as,
-  id_token_signing_alg_values_supported: (
-    as.id_token_signing_alg_values_supported ?? SIGNED
-  ).filter((alg) => alg !== 'none'),
-})
+function withoutNone(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
+  const algs: unknown = as.id_token_signing_alg_values_supported ?? SIGNED
+  if (!Array.isArray(algs))
+    throw new ConfigurationError(
+      "The server metadata's id_token_signing_alg_values_supported is not a list: fix the server's discovery document.",
+    )
+  return { ...as, id_token_signing_alg_values_supported: algs.filter((alg) => alg !== 'none') }
+}
 
 /**
  * Every endpoint the SDK fetches or sends the browser to must be https (http on loopback only): a
@@ -98,7 +100,8 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
       throw error
     }
   }
-  checkEndpoints(as)
+  // Checked before it is cached: a document that is refused must not stick for discoveryTtl.
+  const usable = withoutNone(checkEndpoints(as))
   await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
-  return withoutNone(as)
+  return usable
 }

@@ -55,7 +55,7 @@ describe('logout clears locally first (bug 1)', () => {
     expect(auth.getState().status).toBe('unauthenticated')
     await expect(auth.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError)
     // Moments later, while revocation still hangs: every record is gone, the other tab is out.
-    await until(() => other.getState().status === 'unauthenticated', 1000)
+    await until(() => other.getState().status === 'unauthenticated', 3000)
     const keys = await idb.keys(server.issuer, clientId)
     expect(keys).not.toContain('session')
     expect(keys).not.toContain('dpop')
