@@ -224,49 +224,40 @@ describe('fuzz: stored records', () => {
     let n = 0
     try {
       await fc.assert(
-        fc.asyncProperty(
-          // Only records whose timing is sound here: see security-pending.test.ts for the rest.
-          mutated(validTx('S', Date.now())).filter(
-            (r) =>
-              typeof r !== 'object' ||
-              r === null ||
-              Number.isFinite((r as { createdAt?: unknown }).createdAt),
-          ),
-          async (record) => {
-            const state = `s-${++n}`
-            const tx =
-              typeof record === 'object' &&
-              record !== null &&
-              (record as { state?: unknown }).state === 'S'
-                ? { ...record, state }
-                : record
-            store.map.set(`tx:${state}`, tx)
-            const before = server.tokenRequests.length
-            const outcome = await auth
-              .handleRedirectCallback(
-                `${REDIRECT_URI}?code=unknown&state=${state}&iss=${encodeURIComponent(ISSUER)}`,
-              )
-              .then(
-                () => 'resolved',
-                (err: unknown) => err,
-              )
-            expect(outcome).toBeInstanceOf(AuthError)
-            expect(store.map.has(`tx:${state}`)).toBe(false)
-            expect(store.map.has('session')).toBe(false)
-            const t = tx as Record<string, unknown> | null
-            const wellFormed =
-              typeof t === 'object' &&
-              t !== null &&
-              t.v === 1 &&
-              t.state === state &&
-              typeof t.verifier === 'string' &&
-              typeof t.createdAt === 'number' &&
-              Date.now() - t.createdAt <= TRANSACTION_TTL
-            if (!wellFormed) expect(server.tokenRequests.length).toBe(before)
-            expect(server.tokenRequests.length - before).toBeLessThanOrEqual(1)
-            expect(polluted()).toBe(false)
-          },
-        ),
+        fc.asyncProperty(mutated(validTx('S', Date.now())), async (record) => {
+          const state = `s-${++n}`
+          const tx =
+            typeof record === 'object' &&
+            record !== null &&
+            (record as { state?: unknown }).state === 'S'
+              ? { ...record, state }
+              : record
+          store.map.set(`tx:${state}`, tx)
+          const before = server.tokenRequests.length
+          const outcome = await auth
+            .handleRedirectCallback(
+              `${REDIRECT_URI}?code=unknown&state=${state}&iss=${encodeURIComponent(ISSUER)}`,
+            )
+            .then(
+              () => 'resolved',
+              (err: unknown) => err,
+            )
+          expect(outcome).toBeInstanceOf(AuthError)
+          expect(store.map.has(`tx:${state}`)).toBe(false)
+          expect(store.map.has('session')).toBe(false)
+          const t = tx as Record<string, unknown> | null
+          const wellFormed =
+            typeof t === 'object' &&
+            t !== null &&
+            t.v === 1 &&
+            t.state === state &&
+            typeof t.verifier === 'string' &&
+            typeof t.createdAt === 'number' &&
+            Date.now() - t.createdAt <= TRANSACTION_TTL
+          if (!wellFormed) expect(server.tokenRequests.length).toBe(before)
+          expect(server.tokenRequests.length - before).toBeLessThanOrEqual(1)
+          expect(polluted()).toBe(false)
+        }),
         { numRuns: RUNS },
       )
     } finally {

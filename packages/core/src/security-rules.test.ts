@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { AuthError, LoginRequiredError, TimeoutError } from './index.js'
+import { AuthError, CallbackError, LoginRequiredError, TimeoutError } from './index.js'
 import { decodeJwt, FakeServer, idToken, json } from './test/fake-server.js'
 import {
   clock,
@@ -278,5 +278,38 @@ describe('DPoP algorithm', () => {
     await loginFlow(auth, server)
     const proof = server.tokenRequests[0]!.headers.get('dpop')!
     expect(decodeJwt(proof).header.alg).toBe('PS256')
+  })
+})
+
+// Landed after they were written as pending (security-pending.test.ts): now they guard.
+describe('limits and stored transactions', () => {
+  test('a stored transaction whose createdAt is not a finite number is refused before any token request (its time-to-live cannot be checked)', async () => {
+    const server = new FakeServer()
+    const clientId = uniqueClientId()
+    const auth = makeClient(server, { clientId })
+    await auth.login()
+    const url = server.lastNavigation()
+    const state = url.searchParams.get('state')!
+    const tx = (await idb.get(server.issuer, clientId, `tx:${state}`)) as Record<string, unknown>
+    await idb.set(server.issuer, clientId, `tx:${state}`, { ...tx, createdAt: 'yesterday' })
+    const err = await errorOf(auth.handleRedirectCallback(server.authorize(url.href)))
+    expect(err).toBeInstanceOf(CallbackError)
+    expect(server.tokenRequests).toHaveLength(0)
+  })
+
+  test('a token response larger than the body limit (here 5 MB) is refused with a typed error, nothing stored', async () => {
+    const server = new FakeServer()
+    const clientId = uniqueClientId()
+    server.tokenReplies.push(async (req, s) => {
+      const res = await s.issue(req)
+      const body = (await res.json()) as Record<string, unknown>
+      return new Response(JSON.stringify({ ...body, padding: 'x'.repeat(5 * 1024 * 1024) }), {
+        headers: { 'content-type': 'application/json' },
+      })
+    })
+    const auth = makeClient(server, { clientId })
+    const err = await errorOf(loginFlow(auth, server))
+    expect(err).toBeInstanceOf(AuthError)
+    expect(await idb.get(server.issuer, clientId, 'session')).toBeUndefined()
   })
 })
