@@ -1,39 +1,47 @@
 import { useState } from 'react'
-import { BrowserRouter, NavLink, Route, Routes } from 'react-router'
+import { BrowserRouter, NavLink, Route, Routes, StaticRouter } from 'react-router'
 import { RequireAuth, useAuth, useAuthClient } from '@oauth-spa/react'
 import { apiUrl } from './config'
 import { Callback } from './Callback'
 import { TokenInfo } from './TokenInfo'
 
-export function App() {
-  return (
-    <BrowserRouter>
-      <main>
-        <h1>oauth-spa</h1>
-        <Header />
-        <nav className="buttons">
-          <NavLink id="nav-home" to="/">
-            Home
-          </NavLink>
-          <NavLink id="nav-notes" to="/notes">
-            Notes (login required)
-          </NavLink>
-        </nav>
-        <Routes>
-          <Route path="/callback" element={<Callback />} />
-          <Route
-            path="/notes"
-            element={
-              // Logged-out visitors go to the login page and come back here.
-              <RequireAuth fallback={<p id="signing-in">Signing you in…</p>}>
-                <Notes />
-              </RequireAuth>
-            }
-          />
-          <Route path="*" element={<Home />} />
-        </Routes>
-      </main>
-    </BrowserRouter>
+export interface AppProps {
+  /** On a server (src/ssr.tsx): the requested path, rendered with a static router. */
+  url?: string
+}
+
+export function App({ url }: AppProps) {
+  const routes = (
+    <main>
+      <h1>oauth-spa</h1>
+      <Header />
+      <nav className="buttons">
+        <NavLink id="nav-home" to="/">
+          Home
+        </NavLink>
+        <NavLink id="nav-notes" to="/notes">
+          Notes (login required)
+        </NavLink>
+      </nav>
+      <Routes>
+        <Route path="/callback" element={<Callback />} />
+        <Route
+          path="/notes"
+          element={
+            // Logged-out visitors go to the login page and come back here.
+            <RequireAuth fallback={<p id="signing-in">Signing you in…</p>}>
+              <Notes />
+            </RequireAuth>
+          }
+        />
+        <Route path="*" element={<Home />} />
+      </Routes>
+    </main>
+  )
+  return url === undefined ? (
+    <BrowserRouter>{routes}</BrowserRouter>
+  ) : (
+    <StaticRouter location={url}>{routes}</StaticRouter>
   )
 }
 
