@@ -15,7 +15,12 @@ const budgets = [
     // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
     // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
     // logout that clears first, option checks, endpoint scheme checks, the server's clock offset).
-    limit: 17.9 * 1024,
+    // Issue 8 raised it to 18.25 KB (+0.4 KB): generic behaviour every app gets — the default scope
+    // narrowed to the server's scopes_supported, the `metadata` option (fill/override, or no
+    // discovery at all), `invalid_scope` naming the scopes asked for — plus the provider hooks'
+    // call sites (one `cfg.provider?` check each; the adapters' code is only in apps using them).
+    // The lead may prefer trimming elsewhere: this raise is its own commit.
+    limit: 18.25 * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -25,7 +30,7 @@ auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() =>
   },
   {
     name: 'app with DPoP',
-    limit: 19.4 * 1024,
+    limit: 19.8 * 1024,
     code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
 auth.subscribe(() => console.log(auth.getState().status))
