@@ -56,7 +56,7 @@ function standIn(provider: Provider) {
     for (const [app, preset] of [
       [PRESET_APP, provider],
       [GENERIC_APP, ''],
-    ]) {
+    ] as const) {
       const vite: ViteDevServer = await createServer({
         root,
         configFile: `${root}vite.config.ts`,
