@@ -35,7 +35,7 @@ export type ServerMetadata = oauth.AuthorizationServer
 
 /** What an adapter may know about the app when it shapes metadata. */
 export interface AdapterContext {
-  /** The issuer after {@link normalizeIssuer}. */
+  /** The issuer after the adapter's `normalizeIssuer`. */
   readonly issuer: string
   readonly clientId: string
 }
@@ -88,7 +88,7 @@ export interface IssuerTemplate {
  *
  * An adapter fills gaps and reshapes requests; it has no switch for the checks that protect the
  * user (issuer, `state`, `nonce`, PKCE, DPoP binding) and the core ignores attempts to weaken them
- * through metadata or parameters (see {@link applyMetadata}, {@link authorizationParams}).
+ * through metadata or parameters (the core re-imposes them on what an adapter returns).
  */
 export interface ProviderAdapter {
   /** A short name for messages, e.g. `'cognito'`. */
