@@ -112,6 +112,11 @@ try {
       'import.meta.env.VITE_API_URL': JSON.stringify(servers.apiUrl),
       'import.meta.env.VITE_OTHER_URL': JSON.stringify(servers.echoUrl),
       'import.meta.env.VITE_DPOP': JSON.stringify(process.env.DPOP === '1' ? '1' : '0'),
+      // PROVIDER=cognito|…: the app uses that preset (vanilla example) against the stand-in.
+      'import.meta.env.VITE_PROVIDER': JSON.stringify(
+        servers.provider && servers.provider !== 'default' ? servers.provider : '',
+      ),
+      'import.meta.env.VITE_COGNITO_DOMAIN': JSON.stringify(servers.providerInfo?.domain ?? ''),
     },
     logLevel: 'warn',
   })

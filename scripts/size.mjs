@@ -8,6 +8,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const core = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url))
+// Raised from 16 / 17.75 KB this session: see the comment on the first budget.
+const TYPICAL_KB = 18.85
+const DPOP_KB = 20.4
 const budgets = [
   {
     name: 'typical app (login, callback, getAccessToken, fetch, logout)',
@@ -15,9 +18,11 @@ const budgets = [
     // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
     // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
     // logout that clears first, option checks, endpoint scheme checks, the server's clock offset),
-    // and to 18.4 KB for issues 10 and 12 (server rendering, the token observer's and idle timeout's
-    // hooks, response bodies capped at 1 MiB).
-    limit: 18.4 * 1024,
+    // then for issues 8, 10 and 12: the default scope narrowed to the server's scopes_supported, the
+    // `metadata` option, `invalid_scope` naming the scopes asked for, the provider hooks' call
+    // sites (adapters' code is only in apps using them), server rendering, the token observer's
+    // and idle timeout's hooks (their code loads on demand), response bodies capped at 1 MiB.
+    limit: TYPICAL_KB * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -27,7 +32,7 @@ auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() =>
   },
   {
     name: 'app with DPoP',
-    limit: 19.9 * 1024,
+    limit: DPOP_KB * 1024,
     code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
 auth.subscribe(() => console.log(auth.getState().status))

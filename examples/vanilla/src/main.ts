@@ -1,4 +1,14 @@
-import { createAuthClient, dpop, type AuthClient } from '@oauth-spa/core'
+import {
+  auth0,
+  cognito,
+  createAuthClient,
+  dpop,
+  entra,
+  keycloak,
+  okta,
+  type AuthClient,
+  type ProviderAdapter,
+} from '@oauth-spa/core'
 import { createWalkthrough } from './walkthrough-log'
 import { mountWalkthrough } from './walkthrough-panel'
 
@@ -8,6 +18,24 @@ const apiUrl = env.VITE_API_URL ?? 'http://localhost:9001'
 const otherUrl = env.VITE_OTHER_URL ?? 'http://localhost:9002'
 // Optional second API: its tokens come from the same refresh token, requested with `resource`.
 const api2Url = env.VITE_API2_URL
+
+// A provider preset (VITE_PROVIDER, e.g. with `PROVIDER=cognito pnpm demo`): the provider's quirks
+// are the preset's business, the app only says which scopes the API needs. Unset: a generic
+// standards-following server, with the scopes and the API resource named here.
+const providers: Record<string, () => ProviderAdapter> = {
+  cognito: () => cognito({ domain: env.VITE_COGNITO_DOMAIN || new URL(issuer).origin }),
+  // Auth0 picks the API by `audience`, not by RFC 8707 `resource`.
+  auth0: () => auth0({ audience: env.VITE_AUTH0_AUDIENCE || apiUrl }),
+  entra: () => entra(),
+  keycloak: () => keycloak(),
+  okta: () => okta(),
+}
+const providerName = env.VITE_PROVIDER || undefined
+if (providerName && !providers[providerName]) {
+  throw new Error(`VITE_PROVIDER must be one of ${Object.keys(providers).join(', ')}`)
+}
+const provider = providerName ? providers[providerName]!() : undefined
+const apiScope = 'read write'
 
 // DPoP on or off: VITE_DPOP, unless switched in the walkthrough panel (`?dpop=1|0`, kept in
 // localStorage: a preference, not a secret; the stored session must find the same mode in every tab).
@@ -29,8 +57,10 @@ const auth = createAuthClient({
   clientId: 'demo-spa',
   redirectUri: `${location.origin}/callback`,
   silentRedirectUri: `${location.origin}/silent-callback.html`,
-  scope: 'openid profile email offline_access read write',
-  resource: apiUrl,
+  // With a preset, its default scope (Cognito: no offline_access) plus the API's at login.
+  scope: provider ? undefined : `openid profile email offline_access ${apiScope}`,
+  resource: providerName === 'auth0' ? undefined : apiUrl,
+  provider,
   allowedOrigins: api2Url ? [apiUrl, { url: api2Url, resource: api2Url }] : [apiUrl],
   autoRefresh: env.VITE_AUTO_REFRESH !== '0',
   dpop: useDpop ? dpop : undefined,
@@ -89,7 +119,7 @@ async function showAnswer(request: Promise<Response>) {
   }
 }
 
-$('login').onclick = () => auth.login({ returnTo: '/' })
+$('login').onclick = () => auth.login({ returnTo: '/', scope: provider ? apiScope : undefined })
 $('logout').onclick = () => auth.logout({ returnTo: '/' })
 $('call-api').onclick = () => showAnswer(auth.fetch(`${apiUrl}/api/user-profile`))
 $('create-note').onclick = () =>

@@ -1,7 +1,14 @@
 import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
-import { CallbackError, ConfigurationError, LoginRequiredError, type AuthError } from './errors.js'
+import {
+  CallbackError,
+  ConfigurationError,
+  LoginRequiredError,
+  OAuthError,
+  type AuthError,
+} from './errors.js'
 import { toAuthError } from './classify.js'
+import { defaultScope, type ProviderError } from './providers.js'
 import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
 import { checkTokens, tokenKey, toStoredToken, userOf, type Session } from './session.js'
@@ -35,9 +42,10 @@ export async function authorizationUrl(
   }
   if (!as.authorization_endpoint)
     throw new ConfigurationError('The server metadata has no authorization_endpoint.')
-  const scope = [...new Set(`${cfg.scope} ${opts.scope ?? ''}`.split(' ').filter(Boolean))].join(
-    ' ',
-  )
+  // An explicit (or the adapter's) scope is sent as given; otherwise the defaults the server lists.
+  const scope = [
+    ...new Set(`${cfg.scope ?? defaultScope(as)} ${opts.scope ?? ''}`.split(' ').filter(Boolean)),
+  ].join(' ')
   const resource = opts.resource ?? cfg.resource
   const tx: Transaction = {
     v: 1,
@@ -73,7 +81,7 @@ export async function authorizationUrl(
     max_age: tx.maxAge?.toString(),
     dpop_jkt: await DPoP?.calculateThumbprint(),
   }
-  // The app's own parameters first; ours (set ones only) override them.
+  // The app's own parameters (the adapter's below them) first; ours (set ones only) override them.
   for (const [k, v] of Object.entries({ ...cfg.extraParams, ...opts.extraParams }))
     url.searchParams.set(k, v)
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
@@ -112,11 +120,16 @@ export async function exchange(
     )
     // Validation below, and DPoP proofs from now on, use the server's clock.
     ctx.skew((skew = await serverClockOffset(response, cfg.now())))
-    return oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: tx.nonce ?? oauth.expectNoNonce,
-      requireIdToken: !!tx.nonce,
-      maxAge: tx.maxAge,
-    })
+    return oauth.processAuthorizationCodeResponse(
+      cfg.provider ? await cfg.provider.forTokens(as, response) : as,
+      client,
+      response,
+      {
+        expectedNonce: tx.nonce ?? oauth.expectNoNonce,
+        requireIdToken: !!tx.nonce,
+        maxAge: tx.maxAge,
+      },
+    )
   }, DPoP)
   const claims = oauth.getValidatedIdTokenClaims(res)
   const idClaims = checkTokens(res, claims, DPoP, base?.idClaims) ??
@@ -189,6 +202,28 @@ export async function completeCallback(
   return finish(ctx, tx, params)
 }
 
+/**
+ * A login the server refused, as the provider means it; a refused scope names the scopes asked for
+ * and the option that chose them.
+ */
+function refused(
+  ctx: Ctx,
+  tx: Transaction,
+  err: unknown,
+  during: ProviderError['during'],
+): AuthError {
+  const e = toAuthError(err, 'Completing the login')
+  const m = (ctx.cfg.provider?.mapError(e, during) ?? e) as OAuthError
+  return m.error === 'invalid_scope'
+    ? new OAuthError(
+        m.error,
+        m.error_description,
+        m.status,
+        `The server refused the scope "${tx.scope}": change the \`scope\` option.`,
+      )
+    : m
+}
+
 /** Validates an authorization response for `tx`, exchanges the code and stores the session. */
 async function finish(
   ctx: Ctx,
@@ -207,7 +242,7 @@ async function finish(
     )
   } catch (err) {
     throw err instanceof oauth.AuthorizationResponseError
-      ? toAuthError(err, 'Login')
+      ? refused(ctx, tx, err, 'authorization')
       : new CallbackError(
           `The login response was rejected (${(err as Error).message}): call login() again.`,
           'invalid_response',
@@ -215,7 +250,9 @@ async function finish(
   }
   const { owner } = ctx
   const logouts = owner.logouts
-  const [next, warning] = await exchange(ctx, as, tx, validated)
+  const [next, warning] = await exchange(ctx, as, tx, validated).catch((err: unknown) => {
+    throw refused(ctx, tx, err, 'token')
+  })
   // Under the lock: a refresh of the previous session in another tab cannot overwrite this one.
   // A logout asked for meanwhile wins; the previous session ending elsewhere does not.
   await owner.locked(async (w) => {

@@ -1,6 +1,12 @@
 import type { TokenStore } from './storage.js'
 import type { DPoPLoader } from './dpop.js'
 import { ConfigurationError } from './errors.js'
+import {
+  hooksOf,
+  type ProviderAdapter,
+  type ProviderHooks,
+  type ServerMetadata,
+} from './providers.js'
 
 /** Options of {@link createAuthClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
 export interface AuthClientOptions {
@@ -10,12 +16,27 @@ export interface AuthClientOptions {
   clientId: string
   /** Where the authorization server sends the user back; must be registered with it. */
   redirectUri: string
-  /** Space-separated scopes. Default `openid profile email offline_access`. */
+  /**
+   * Space-separated scopes, sent as given. Default: the provider adapter's, else those of
+   * `openid profile email offline_access` that the server's `scopes_supported` lists (all four when
+   * it lists none).
+   */
   scope?: string
   /** Default API (RFC 8707 resource indicator) tokens are requested for. */
   resource?: string
   /** Provider-specific `audience` (Auth0 and others). */
   audience?: string
+  /**
+   * The server's quirks: `cognito({ domain })`, `auth0({ audience })`, `entra()`, `keycloak()`,
+   * `okta()`, or your own made with `defineProvider`.
+   */
+  provider?: ProviderAdapter
+  /**
+   * Server metadata that fills or overrides the discovered document (e.g. a `revocation_endpoint`
+   * it does not list). With `issuer`, `authorization_endpoint` and `token_endpoint` there is no
+   * discovery at all: for servers whose discovery document is missing or unusable.
+   */
+  metadata?: Partial<ServerMetadata>
   /** Extra parameters for the authorization request (`prompt`, `ui_locales`, `acr_values`, ...). */
   extraParams?: Record<string, string>
   /** Extra parameters for token requests (code exchange and refresh). */
@@ -69,7 +90,6 @@ export type Config = Required<
     | 'issuer'
     | 'clientId'
     | 'redirectUri'
-    | 'scope'
     | 'leeway'
     | 'autoRefresh'
     | 'fetchUserInfo'
@@ -86,8 +106,10 @@ export type Config = Required<
 > &
   Pick<
     AuthClientOptions,
+    | 'scope'
     | 'resource'
     | 'audience'
+    | 'metadata'
     | 'postLogoutRedirectUri'
     | 'silentRedirectUri'
     | 'storage'
@@ -97,6 +119,8 @@ export type Config = Required<
     | 'idleTimeout'
     | 'idleWarning'
   > & {
+    /** The provider adapter's hooks (see providers.ts). */
+    provider?: ProviderHooks
     /** Namespace of everything stored: issuer + client id. */
     ns: string
     insecure: boolean
@@ -157,6 +181,12 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
       ),
   ],
   [
+    ['provider'],
+    'made by a preset or defineProvider()',
+    (v) => !!hooksOf(v), // an arrow: providers.ts imports this module too
+  ],
+  [['metadata'], 'an object', (v) => !!v && typeof v === 'object'],
+  [
     ['allowedOrigins'],
     "an array: ['https://api.example.com', { url, resource?, scope? }]",
     Array.isArray,
@@ -174,7 +204,7 @@ export function resolveConfig(options: AuthClientOptions): Config {
     )
   }
   // `{ scope: undefined }` (props passed through by a wrapper) keeps the default.
-  const given = Object.fromEntries(
+  let given = Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
   ) as AuthClientOptions
   for (const name of ['issuer', 'clientId', 'redirectUri'] as const)
@@ -183,6 +213,9 @@ export function resolveConfig(options: AuthClientOptions): Config {
     for (const name of names)
       if (name in given && !ok(given[name as keyof AuthClientOptions]))
         throw new ConfigurationError(`Option \`${name}\` must be ${what}.`)
+  // The adapter's issuer normalization, default scope and parameters (below the app's own).
+  const provider = hooksOf(given.provider)
+  if (provider) given = provider.configure(given)
   const { issuer, redirectUri } = given
   const insecure = checkSecureUrl(issuer, 'issuer').protocol === 'http:'
   checkSecureUrl(redirectUri, 'redirectUri')
@@ -191,7 +224,6 @@ export function resolveConfig(options: AuthClientOptions): Config {
   for (const o of given.allowedOrigins ?? [])
     checkSecureUrl(typeof o === 'string' ? o : o?.url, 'allowedOrigins')
   return {
-    scope: 'openid profile email offline_access',
     leeway: 60,
     autoRefresh: true,
     fetchUserInfo: false,
@@ -205,6 +237,7 @@ export function resolveConfig(options: AuthClientOptions): Config {
     extraParams: {},
     extraTokenParams: {},
     ...given,
+    provider,
     ns: `${issuer}|${given.clientId}`,
     insecure,
   }

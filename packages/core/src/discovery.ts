@@ -67,41 +67,49 @@ interface CachedMetadata {
 /**
  * Server metadata from IndexedDB while fresh (so a reload does not refetch it), else from
  * `/.well-known/openid-configuration` — falling back to the OAuth 2.0 path — validated by
- * oauth4webapi against the configured issuer (RFC 8414 §3.3, issuers with a path included).
+ * oauth4webapi against the configured issuer (RFC 8414 §3.3, issuers with a path included), or the
+ * provider's issuer template. The app's `metadata` option fills or overrides it (a complete one
+ * replaces discovery), then the provider adapter; the server's own document is what is cached.
  */
 export async function discover(cfg: Config, store: TokenStore): Promise<oauth.AuthorizationServer> {
+  const { provider: p, metadata: given } = cfg
   const issuer = new URL(cfg.issuer)
+  const expected = new URL(p ? p.expected(cfg.issuer) : cfg.issuer)
+  const ours = (as: Partial<oauth.AuthorizationServer> | undefined) =>
+    typeof as?.issuer === 'string' && new URL(as.issuer).href === expected.href
   const cached = (await store.get('discovery').catch(() => undefined)) as CachedMetadata | undefined
-  if (
-    cached?.v === 1 &&
-    typeof cached.as?.issuer === 'string' &&
-    new URL(cached.as.issuer).href === issuer.href &&
-    cfg.now() - cached.at < cfg.discoveryTtl * 1000
-  ) {
-    return withoutNone(checkEndpoints(cached.as))
-  }
-  const oidcUrl = `${issuer.href.replace(/\/$/, '')}/.well-known/openid-configuration`
-  let as: oauth.AuthorizationServer
-  try {
-    as = await oauth.processDiscoveryResponse(
-      issuer,
-      await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oidc' }),
-    )
-  } catch (err) {
-    const error = explain(err, oidcUrl)
-    // Only a server without the OIDC document gets a second request; one that is down does not.
-    if (err instanceof NetworkError || err instanceof DOMException) throw error
+  // A complete `metadata` option (of this issuer) is the whole document: no discovery.
+  let as =
+    given?.authorization_endpoint && given.token_endpoint && ours(given)
+      ? (given as oauth.AuthorizationServer)
+      : cached?.v === 1 && ours(cached.as) && cfg.now() - cached.at < cfg.discoveryTtl * 1000
+        ? cached.as
+        : undefined
+  if (!as) {
+    const oidcUrl = `${issuer.href.replace(/\/$/, '')}/.well-known/openid-configuration`
     try {
       as = await oauth.processDiscoveryResponse(
-        issuer,
-        await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oauth2' }),
+        expected,
+        await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oidc' }),
       )
-    } catch {
-      throw error
+    } catch (err) {
+      const error = explain(err, oidcUrl)
+      // Only a server without the OIDC document gets a second request; one that is down does not.
+      if (err instanceof NetworkError || err instanceof DOMException) throw error
+      try {
+        as = await oauth.processDiscoveryResponse(
+          expected,
+          await oauth.discoveryRequest(issuer, { ...httpOptions(cfg), algorithm: 'oauth2' }),
+        )
+      } catch {
+        throw error
+      }
     }
+    // Checked before it is cached: a document that is refused must not stick for discoveryTtl.
+    withoutNone(checkEndpoints(as))
+    // The server's own document is cached; the app's and the adapter's changes apply on reading.
+    await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
   }
-  // Checked before it is cached: a document that is refused must not stick for discoveryTtl.
-  const usable = withoutNone(checkEndpoints(as))
-  await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
-  return usable
+  as = { ...as, ...given, issuer: as.issuer }
+  return withoutNone(checkEndpoints(p ? p.metadata(as, cfg) : as))
 }

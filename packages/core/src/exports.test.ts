@@ -14,9 +14,16 @@ test('public exports', () => {
     'OAuthError',
     'StorageError',
     'TimeoutError',
+    'auth0',
+    'cognito',
     'createAuthClient',
     'createAuthFetch',
+    'defineProvider',
     'dpop',
+    'entra',
+    'keycloak',
     'memoryStore',
+    'okta',
+    'rpInitiatedLogoutUrl',
   ])
 })

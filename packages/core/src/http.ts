@@ -78,7 +78,10 @@ export async function withNonceRetry<T>(
   }
 }
 
-/** Token request parameters: the API (RFC 8707), the provider's `audience`, extra scope. */
+/**
+ * Token request parameters: the API (RFC 8707), the provider's `audience`, extra scope, the app's
+ * own (with the adapter's below them).
+ */
 export const tokenParams = (cfg: Config, resource?: string, scope?: string) =>
   Object.fromEntries(
     Object.entries({ resource, audience: cfg.audience, scope, ...cfg.extraTokenParams }).filter(

@@ -14,6 +14,23 @@ export { createAuthFetch } from './fetch.js'
 export type { AllowedOrigin, AuthFetchOptions } from './fetch.js'
 export { dpop } from './dpop.js'
 export type { DPoPLoader } from './dpop.js'
+export {
+  auth0,
+  cognito,
+  defineProvider,
+  entra,
+  keycloak,
+  okta,
+  rpInitiatedLogoutUrl,
+} from './providers.js'
+export type {
+  AdapterContext,
+  IssuerTemplate,
+  LogoutInput,
+  ProviderAdapter,
+  ProviderError,
+  ServerMetadata,
+} from './providers.js'
 export { memoryStore } from './storage.js'
 export type { TokenStore } from './storage.js'
 export type { User } from './session.js'

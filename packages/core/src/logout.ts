@@ -49,7 +49,8 @@ export async function revoke(
 /**
  * After the local logout (the owner already cleared this tab, the stored records and told the
  * other tabs): revokes every token best-effort (a failure is reported, not fatal), then
- * RP-initiated logout with `id_token_hint`.
+ * the provider's logout URL or RP-initiated logout with `id_token_hint`. A server without a
+ * revocation endpoint revokes nothing; one without a logout URL leaves the logout local.
  */
 export async function logout(
   ctx: Ctx,
@@ -67,20 +68,31 @@ export async function logout(
   }
   const error = ended && (await revoke(ctx, as, ended, DPoP))
   if (error) owner.report(error)
-  if (opts.localOnly || !as.end_session_endpoint) return
-  let end: URL
+  if (opts.localOnly) return
+  const back =
+    cfg.postLogoutRedirectUri && !opts.returnTo
+      ? cfg.postLogoutRedirectUri
+      : new URL(safeReturnTo(opts.returnTo, location.origin), location.origin).href
+  let end: URL | undefined
   try {
-    end = checkSecureUrl(as.end_session_endpoint, 'end_session_endpoint')
+    // The provider's logout URL (Cognito's, Auth0's /v2/logout…), else RP-initiated logout.
+    end = cfg.provider
+      ? cfg.provider.logoutUrl(as, {
+          clientId: cfg.clientId,
+          idToken: ended?.idToken,
+          postLogoutRedirectUri: back,
+        })
+      : as.end_session_endpoint
+        ? checkSecureUrl(as.end_session_endpoint, 'end_session_endpoint')
+        : undefined
   } catch (err) {
     throw owner.report(err as AuthError)
   }
-  end.searchParams.set('client_id', cfg.clientId)
-  if (ended?.idToken) end.searchParams.set('id_token_hint', ended.idToken)
-  end.searchParams.set(
-    'post_logout_redirect_uri',
-    cfg.postLogoutRedirectUri && !opts.returnTo
-      ? cfg.postLogoutRedirectUri
-      : new URL(safeReturnTo(opts.returnTo, location.origin), location.origin).href,
-  )
+  if (!end) return
+  if (!cfg.provider) {
+    end.searchParams.set('client_id', cfg.clientId)
+    if (ended?.idToken) end.searchParams.set('id_token_hint', ended.idToken)
+    end.searchParams.set('post_logout_redirect_uri', back)
+  }
   cfg.navigate(end.href)
 }

@@ -5,32 +5,26 @@
  * nonce, PKCE and token binding stay with the core and oauth4webapi, and the helpers below (which
  * the core calls instead of the adapter's hooks) re-impose them whatever an adapter returns.
  *
- * HOOKS THE CORE MUST CALL (`adapter` = the `provider` option; every helper accepts `undefined`):
- *  1. createAuthClient / resolveConfig, before anything uses the issuer (storage namespace included):
- *     `issuer = normalizeIssuer(options.issuer, adapter)`.
- *  2. discover(): fetch with `discoveryRequest(new URL(issuer))`, validate with
- *     `processDiscoveryResponse(new URL(expectedIssuer(issuer, adapter)), response)`, and compare a
- *     cached document's `issuer` with `expectedIssuer(…)` too. Then, on the fresh and on the cached
- *     document alike (cache the server's document, not the adapted one):
- *     `as = applyMetadata(as, adapter, { issuer, clientId })` — before `withoutNone`, before any use.
- *  3. Scope: when the app set no `scope`, `defaultScope(as, adapter)` (so resolveConfig must leave
- *     `scope` undefined rather than fill in the default); an explicit scope is sent as given.
- *  4. authorizationUrl(): start from `authorizationParams(adapter)`, then the app's `extraParams`,
- *     then the SDK's protocol parameters (as today: later ones win).
- *  5. Token requests (code exchange, refresh, silent-renewal exchange): `additionalParameters =
- *     { ...tokenParams(adapter), ...the app's }`. Before oauth4webapi processes the token response:
- *     `const asForTokens = await serverForTokenResponse(as, response, adapter)` and pass
- *     `asForTokens` to `processAuthorizationCodeResponse` / `processRefreshTokenResponse` (and to
- *     `processUserInfoResponse`). For every server but a multi-tenant template it is `as` itself.
- *  6. Errors: wherever an `OAuthError` from the server is classified (refresh failure decision,
- *     callback `error=`, code exchange, revocation), first
- *     `err = mapOAuthError(adapter, err, during)` (`'authorization' | 'token' | 'refresh' | 'revocation'`).
- *  7. logout(): revoke at `as.revocation_endpoint` (after step 2 it includes the adapter's); none →
- *     skip revocation, still end the local session. Then
- *     `const url = logoutUrl(as, adapter, { clientId, idToken, postLogoutRedirectUri, state })` and
- *     navigate to it when defined (undefined: no RP-initiated logout for this server/session).
+ * How the core calls them: {@link defineProvider} (which every preset goes through) checks the
+ * adapter once and attaches {@link ProviderHooks} under the {@link HOOKS} symbol — each hook is one
+ * of the guarded helpers below bound to the adapter. The core only reads `cfg.provider?.hook(…)`,
+ * so an app without a provider bundles none of this module but the symbol (tree-shaking), and an
+ * adapter object that did not go through `defineProvider` is refused by `createAuthClient`.
  *
- * Tree-shaking: each factory is a separate export and nothing here runs at import.
+ * Where the core calls each hook (`p` = the hooks, undefined without a provider):
+ *  1. resolveConfig: `options = p.configure(options)` before anything uses them: the issuer
+ *     normalized (the storage namespace too), the adapter's scope when the app sets none, its
+ *     authorization and token parameters below the app's `extraParams` / `extraTokenParams`.
+ *  2. discover(): fetch at the issuer, validate against `p.expected(issuer)` (a template for a
+ *     multi-tenant issuer), the cache likewise; on the fresh and the cached document (the server's
+ *     own is cached): the app's `metadata` option, then `p.metadata(as, …)`.
+ *  3. Scope: with neither an app nor an adapter `scope`, `defaultScope(as)` (the default scopes the
+ *     metadata lists); an explicit scope is sent as given.
+ *  4. Before oauth4webapi processes a token response (code exchange, refresh):
+ *     `as = await p.forTokens(as, response)` (the concrete issuer of a template).
+ *  5. Errors from the server: `p.mapError(err, during)` before anything decides on them.
+ *  6. logout(): revocation at `as.revocation_endpoint` (the adapter may have filled it; none → no
+ *     revocation, the local session still ends), then `p.logoutUrl(as, …)` (undefined: local only).
  */
 import type * as oauth from 'oauth4webapi'
 import { checkSecureUrl } from './config.js'
@@ -41,7 +35,7 @@ export type ServerMetadata = oauth.AuthorizationServer
 
 /** What an adapter may know about the app when it shapes metadata. */
 export interface AdapterContext {
-  /** The issuer after {@link normalizeIssuer}. */
+  /** The issuer after the adapter's `normalizeIssuer`. */
   readonly issuer: string
   readonly clientId: string
 }
@@ -94,7 +88,7 @@ export interface IssuerTemplate {
  *
  * An adapter fills gaps and reshapes requests; it has no switch for the checks that protect the
  * user (issuer, `state`, `nonce`, PKCE, DPoP binding) and the core ignores attempts to weaken them
- * through metadata or parameters (see {@link applyMetadata}, {@link authorizationParams}).
+ * through metadata or parameters (the core re-imposes them on what an adapter returns).
  */
 export interface ProviderAdapter {
   /** A short name for messages, e.g. `'cognito'`. */
@@ -203,16 +197,88 @@ export function defineProvider<A extends ProviderAdapter>(adapter: A): A {
   if (!adapter || typeof adapter.name !== 'string' || !adapter.name) {
     throw new ConfigurationError('A provider adapter needs a `name`.')
   }
-  checkParams(adapter.authorizationParams, RESERVED_AUTHORIZATION, 'authorization', adapter.name)
-  checkParams(adapter.tokenParams, RESERVED_TOKEN, 'token', adapter.name)
+  const authorization = checkParams(
+    adapter.authorizationParams,
+    RESERVED_AUTHORIZATION,
+    'authorization',
+    adapter.name,
+  )
+  const token = checkParams(adapter.tokenParams, RESERVED_TOKEN, 'token', adapter.name)
   const t = adapter.issuerTemplate
   if (t && (!/^\{[a-z]+\}$/.test(t.placeholder) || !t.claim || !Array.isArray(t.anyTenant))) {
     throw new ConfigurationError(
       `The "${adapter.name}" provider adapter's issuerTemplate needs a placeholder like "{tenantid}", a claim and anyTenant.`,
     )
   }
-  return adapter
+  if (adapter.scope !== undefined && typeof adapter.scope !== 'string') {
+    throw new ConfigurationError(`The "${adapter.name}" provider adapter's scope must be a string.`)
+  }
+  // A copy: what was checked here is what the core uses, whatever happens to `adapter` later.
+  const copy = { ...adapter }
+  const hooks: ProviderHooks = {
+    name: adapter.name,
+    configure: (options) => ({
+      ...options,
+      issuer: normalizeIssuer(options.issuer, copy),
+      scope: options.scope ?? copy.scope,
+      extraParams: { ...authorization, ...options.extraParams },
+      extraTokenParams: { ...token, ...options.extraTokenParams },
+    }),
+    expected: (issuer) => expectedIssuer(issuer, copy),
+    metadata: (as, { issuer, clientId }) => applyMetadata(as, copy, { issuer, clientId }),
+    forTokens: (as, response) => serverForTokenResponse(as, response, copy),
+    mapError: (err, during) => (err instanceof OAuthError ? mapOAuthError(copy, err, during) : err),
+    logoutUrl: (as, input) => logoutUrl(as, copy, input),
+  }
+  return Object.defineProperty(copy, HOOKS, { value: hooks })
 }
+
+/**
+ * Where {@link defineProvider} puts an adapter's {@link ProviderHooks}: a registered symbol, so
+ * that the core finds them without importing this module's code.
+ * @internal
+ */
+export const HOOKS: unique symbol = Symbol.for('@oauth-spa/core:provider') as never
+
+/**
+ * What the core calls: the adapter's hooks behind the guards of the helpers below (never the
+ * adapter's own functions directly). Built once by {@link defineProvider}.
+ * @internal
+ */
+export interface ProviderHooks {
+  readonly name: string
+  /**
+   * The app's options with the adapter's part: the issuer normalized ({@link normalizeIssuer}),
+   * the adapter's scope when the app sets none, its authorization and token parameters below the
+   * app's `extraParams` / `extraTokenParams`.
+   */
+  configure<O extends ConfigurableOptions>(options: O): O
+  /** {@link expectedIssuer} */
+  expected(issuer: string): string
+  /** {@link applyMetadata} */
+  metadata(as: ServerMetadata, ctx: AdapterContext): ServerMetadata
+  /** {@link serverForTokenResponse} */
+  forTokens(as: ServerMetadata, response: Response): Promise<ServerMetadata>
+  /** {@link mapOAuthError}; other errors pass through. */
+  mapError<E extends Error>(err: E, during: ProviderError['during']): E | OAuthError
+  /** {@link logoutUrl} */
+  logoutUrl(
+    as: ServerMetadata,
+    input: Omit<LogoutInput, 'endSessionEndpoint' | 'issuer'>,
+  ): URL | undefined
+}
+
+/** What {@link ProviderHooks.configure} reads and sets of the app's options. */
+interface ConfigurableOptions {
+  issuer: string
+  scope?: string
+  extraParams?: Record<string, string>
+  extraTokenParams?: Record<string, string>
+}
+
+/** The hooks of an adapter made by {@link defineProvider} (or a preset); undefined otherwise. */
+export const hooksOf = (adapter: unknown): ProviderHooks | undefined =>
+  (adapter as { [HOOKS]?: ProviderHooks } | undefined)?.[HOOKS]
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the core calls (see the list at the top)
@@ -304,14 +370,15 @@ export function applyMetadata(
  */
 export function defaultScope(
   as: Pick<ServerMetadata, 'scopes_supported'>,
-  adapter?: ProviderAdapter,
+  adapter?: Pick<ProviderAdapter, 'scope'>,
 ): string {
-  if (adapter?.scope !== undefined) return adapter.scope
-  const supported = as.scopes_supported
-  if (!Array.isArray(supported) || supported.length === 0) return DEFAULT_SCOPE
-  return DEFAULT_SCOPE.split(' ')
-    .filter((s) => supported.includes(s))
-    .join(' ')
+  const listed = as.scopes_supported
+  return (
+    adapter?.scope ??
+    DEFAULT_SCOPE.split(' ')
+      .filter((s) => !Array.isArray(listed) || !listed.length || listed.includes(s))
+      .join(' ')
+  )
 }
 
 /** The adapter's authorization request parameters (never a protocol one). */
@@ -512,7 +579,7 @@ export function cognito(options: { domain: string }): ProviderAdapter {
     )
   }
   const domain = url.origin
-  return {
+  return defineProvider({
     name: 'cognito',
     normalizeIssuer: withoutTrailingSlash,
     metadata: (as) =>
@@ -532,7 +599,7 @@ export function cognito(options: { domain: string }): ProviderAdapter {
             status: e.status,
           }
         : e,
-  }
+  })
 }
 
 /**
@@ -546,7 +613,7 @@ export function auth0(options: { audience?: string } = {}): ProviderAdapter {
   if (audience !== undefined && (typeof audience !== 'string' || !audience)) {
     throw new ConfigurationError('auth0({ audience }) takes your API identifier as a string.')
   }
-  return {
+  return defineProvider({
     name: 'auth0',
     normalizeIssuer: (issuer) => (issuer.endsWith('/') ? issuer : `${issuer}/`),
     authorizationParams: audience ? { audience } : undefined,
@@ -558,7 +625,7 @@ export function auth0(options: { audience?: string } = {}): ProviderAdapter {
       return logout
     },
     mapError: (e) => (e.status === 403 && e.error === 'invalid_grant' ? { ...e, status: 400 } : e),
-  }
+  })
 }
 
 /**
@@ -577,7 +644,7 @@ export function entra(options: { tenants?: readonly string[] } = {}): ProviderAd
   ) {
     throw new ConfigurationError('entra({ tenants }) takes tenant ids: lowercase GUIDs.')
   }
-  return {
+  return defineProvider({
     name: 'entra',
     normalizeIssuer: withoutTrailingSlash,
     issuerTemplate: {
@@ -589,7 +656,7 @@ export function entra(options: { tenants?: readonly string[] } = {}): ProviderAd
     scope: DEFAULT_SCOPE,
     // Entra ignores id_token_hint; keep the ID token out of the URL (and the server's logs).
     logoutUrl: (input) => rpInitiatedLogoutUrl({ ...input, idToken: undefined }),
-  }
+  })
 }
 
 /**
@@ -600,11 +667,11 @@ export function entra(options: { tenants?: readonly string[] } = {}): ProviderAd
  * callback needs nothing.
  */
 export function keycloak(): ProviderAdapter {
-  return {
+  return defineProvider({
     name: 'keycloak',
     normalizeIssuer: withoutTrailingSlash,
     scope: 'openid profile email',
-  }
+  })
 }
 
 /**
@@ -613,10 +680,10 @@ export function keycloak(): ProviderAdapter {
  * Okta's error page. Default scope `openid profile email offline_access`.
  */
 export function okta(): ProviderAdapter {
-  return {
+  return defineProvider({
     name: 'okta',
     normalizeIssuer: withoutTrailingSlash,
     scope: DEFAULT_SCOPE,
     logoutUrl: (input) => (input.idToken ? rpInitiatedLogoutUrl(input) : undefined),
-  }
+  })
 }

@@ -41,10 +41,15 @@ async function refreshGrant(
       },
     )
     ctx.skew((skew = await serverClockOffset(response, cfg.now())))
-    return oauth.processRefreshTokenResponse(as, client, response)
+    return oauth.processRefreshTokenResponse(
+      cfg.provider ? await cfg.provider.forTokens(as, response) : as,
+      client,
+      response,
+    )
   }, DPoP)
   const claims = oauth.getValidatedIdTokenClaims(res)
   checkTokens(res, claims, DPoP, s.idClaims)
+  const key = tokenKey(resource, scope)
   return {
     ...s,
     user: claims ? { ...s.user, ...userOf(claims) } : s.user,
@@ -53,7 +58,13 @@ async function refreshGrant(
     refreshToken: res.refresh_token ?? s.refreshToken,
     tokens: {
       ...s.tokens,
-      [tokenKey(resource, scope)]: toStoredToken(res, cfg.now(), cfg.leeway, scope ?? cfg.scope),
+      // A response without `scope` has the scopes of the token it replaces.
+      [key]: toStoredToken(
+        res,
+        cfg.now(),
+        cfg.leeway,
+        scope ?? s.tokens[key]?.scope ?? cfg.scope ?? '',
+      ),
     },
     skew: skew ?? s.skew,
   }
@@ -102,7 +113,10 @@ export function obtain(
           ? await refreshGrant(ctx, as, current, resource, scope)
           : await (await import('./authorize.js')).silentRenew(ctx, as, current, resource, scope)
       } catch (err) {
-        const verdict = sched.failed(toAuthError(err, 'Refreshing the session'), {
+        const error = toAuthError(err, 'Refreshing the session')
+        // The provider's reading first (Auth0's 403 invalid_grant is a 400): `decide` then ends
+        // the session on any refusal.
+        const verdict = sched.failed(ctx.cfg.provider?.mapError(error, 'refresh') ?? error, {
           silent: !current.refreshToken,
           scope,
         })
