@@ -47,6 +47,10 @@ if (query.has('dpop')) {
   history.replaceState(null, '', `${location.pathname}${query.size ? `?${query}` : ''}`)
 }
 const useDpop = (localStorage.getItem(DPOP_KEY) ?? env.VITE_DPOP) === '1'
+// Logout after inactivity, for this page load only: `?idle=SECONDS` (and `&idle-warning=SECONDS`,
+// default a quarter of it) turns `idleTimeout` on. Off by default; the idle e2e switches it on.
+const idleTimeout = Number(query.get('idle')) || undefined
+const idleWarning = Number(query.get('idle-warning')) || undefined
 
 // The walkthrough observes the SDK through its public options only: the `fetch` and `navigate`
 // it is given, its events and its state.
@@ -64,6 +68,8 @@ const auth = createAuthClient({
   allowedOrigins: api2Url ? [apiUrl, { url: api2Url, resource: api2Url }] : [apiUrl],
   autoRefresh: env.VITE_AUTO_REFRESH !== '0',
   dpop: useDpop ? dpop : undefined,
+  idleTimeout,
+  idleWarning,
   fetch: walkthrough.observeFetch((input, init) => fetch(input, init)),
   navigate: walkthrough.observeNavigate((url) => location.assign(url)),
 })
@@ -102,6 +108,27 @@ function render() {
 }
 auth.subscribe(render)
 render()
+
+// "Still there?": the time left before the idle logout, counting down until input cancels it.
+let countdown: ReturnType<typeof setInterval> | undefined
+function hideIdleWarning() {
+  clearInterval(countdown)
+  show('idle-warning', false)
+}
+auth.on('idle-warning', ({ remaining }) => {
+  const deadline = Date.now() + remaining * 1000
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000))
+    $('idle-warning').textContent =
+      `Still there? You will be logged out in ${left} s: move the mouse or press a key to stay.`
+  }
+  clearInterval(countdown)
+  tick()
+  countdown = setInterval(tick, 1000)
+  show('idle-warning', true)
+})
+auth.on('idle-reset', hideIdleWarning)
+auth.on('sessionEnded', hideIdleWarning)
 
 async function showAnswer(request: Promise<Response>) {
   try {
