@@ -281,8 +281,9 @@ describe('DPoP algorithm', () => {
   })
 })
 
-// Landed after they were written as pending (security-pending.test.ts): now they guard.
-describe('limits and stored transactions', () => {
+// Written as pending protections (test.fails) while the core lacked them; landed in the lead's
+// merges 05d2a4b and b29c687, they now guard them.
+describe('limits, stored transactions, malformed input', () => {
   test('a stored transaction whose createdAt is not a finite number is refused before any token request (its time-to-live cannot be checked)', async () => {
     const server = new FakeServer()
     const clientId = uniqueClientId()
@@ -312,4 +313,57 @@ describe('limits and stored transactions', () => {
     expect(err).toBeInstanceOf(AuthError)
     expect(await idb.get(server.issuer, clientId, 'session')).toBeUndefined()
   })
+
+  test('handleRedirectCallback() with a malformed URL rejects with a CallbackError instead of throwing a TypeError synchronously', async () => {
+    const server = new FakeServer()
+    const auth = makeClient(server)
+    let p: Promise<unknown> | undefined
+    let thrown: unknown
+    try {
+      p = auth.handleRedirectCallback('::not a url')
+    } catch (err) {
+      thrown = err
+    }
+    expect(thrown).toBeUndefined()
+    expect(await errorOf(p!)).toBeInstanceOf(CallbackError)
+  })
+
+  test('metadata whose id_token_signing_alg_values_supported is not an array is a typed configuration error and is not cached', async () => {
+    const server = new FakeServer({
+      metadata: { id_token_signing_alg_values_supported: 'RS256' },
+    })
+    const clientId = uniqueClientId()
+    const auth = makeClient(server, { clientId })
+    const err = await errorOf(auth.login())
+    expect(err).toBeInstanceOf(AuthError)
+    // Not "the server is unreachable": the document is wrong.
+    expect((err as AuthError).code).not.toBe('network_error')
+    // The server fixes its document: the next login must not be stuck on the cached one.
+    server.metadata.id_token_signing_alg_values_supported = ['RS256']
+    await loginFlow(auth, server)
+    expect(auth.getState().status).toBe('authenticated')
+  })
+})
+
+describe('pending core change', () => {
+  // test.fails: passes while the protection is missing; when it lands, drop `.fails`.
+  test.fails(
+    'transactions.ts: a stored transaction created in the future (forged, or the clock set back) is refused before any token request',
+    async () => {
+      const server = new FakeServer()
+      const clientId = uniqueClientId()
+      const auth = makeClient(server, { clientId })
+      await auth.login()
+      const url = server.lastNavigation()
+      const state = url.searchParams.get('state')!
+      const tx = (await idb.get(server.issuer, clientId, `tx:${state}`)) as Record<string, unknown>
+      await idb.set(server.issuer, clientId, `tx:${state}`, {
+        ...tx,
+        createdAt: Date.now() + 365 * 86400_000,
+      })
+      const err = await errorOf(auth.handleRedirectCallback(server.authorize(url.href)))
+      expect(err).toBeInstanceOf(CallbackError)
+      expect(server.tokenRequests).toHaveLength(0)
+    },
+  )
 })
