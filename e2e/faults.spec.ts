@@ -288,46 +288,43 @@ test.describe('IndexedDB', () => {
     await callApi(page)
   })
 
-  // Pending core change (authorize.ts login()): when the transaction cannot be stored, the
-  // client still redirects, with a transaction that lives in memory only and is lost on return.
-  test.fail(
-    'IndexedDB over quota: the failed write is reported before leaving, and a login still works',
-    async ({ context }) => {
-      await breakIndexedDb(context, 'quota')
-      const page = await context.newPage()
-      await page.goto(`${APP}/`)
-      await expect(page.locator('#status')).toHaveText('unauthenticated')
-      // The first write (the login's transaction) fails: the client must not redirect with a
-      // transaction that cannot survive the redirect.
-      await page.click('#login')
-      await expect(page.locator('#error')).toContainText('StorageError', { timeout: 5000 })
-      expect(page.url()).toBe(`${APP}/`)
-      expect(await page.evaluate(() => window.auth.getState().storage.type)).toBe('memory')
-      // Logged in with a popup from here on.
-      await popupLogin(page, 'vera')
-      await callApi(page)
-    },
-  )
+  // When the transaction cannot be stored, the client reports it and stays (authorize.ts login()).
+  test('IndexedDB over quota: the failed write is reported before leaving, and a login still works', async ({
+    context,
+  }) => {
+    await breakIndexedDb(context, 'quota')
+    const page = await context.newPage()
+    await page.goto(`${APP}/`)
+    await expect(page.locator('#status')).toHaveText('unauthenticated')
+    // The first write (the login's transaction) fails: the client must not redirect with a
+    // transaction that cannot survive the redirect.
+    await page.click('#login')
+    await expect(page.locator('#error')).toContainText('StorageError', { timeout: 5000 })
+    expect(page.url()).toBe(`${APP}/`)
+    expect(await page.evaluate(() => window.auth.getState().storage.type)).toBe('memory')
+    // Logged in with a popup from here on.
+    await popupLogin(page, 'vera')
+    await callApi(page)
+  })
 
-  // Pending core change (refresh.ts obtain() / owner.ts): the stored session vanished under the
-  // tab; it throws LoginRequiredError on every call yet its state stays 'authenticated'.
-  test.fail(
-    'IndexedDB evicted while the app runs: the session goes on or ends cleanly, and login works again',
-    async ({ page, context }) => {
+  // The stored session vanished under the tab: it ends here too, visibly (refresh.ts obtain()).
+  test('IndexedDB evicted while the app runs: the session goes on or ends cleanly, and login works again', async ({
+    page,
+    context,
+  }) => {
+    await login(page, APP, 'wanda')
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Storage.clearDataForOrigin', { origin: APP, storageTypes: 'indexeddb' })
+    await page.waitForTimeout(STALE_MS)
+    await page.click('#call-api')
+    await expect(page.locator('#api-result')).toContainText(/HTTP 200|LoginRequiredError/)
+    if ((await page.locator('#api-result').textContent())!.includes('LoginRequiredError')) {
+      // Ended, and says so: not an "authenticated" page whose every call fails.
+      await expect(page.locator('#status')).toHaveText('unauthenticated', { timeout: 3000 })
       await login(page, APP, 'wanda')
-      const cdp = await context.newCDPSession(page)
-      await cdp.send('Storage.clearDataForOrigin', { origin: APP, storageTypes: 'indexeddb' })
-      await page.waitForTimeout(STALE_MS)
-      await page.click('#call-api')
-      await expect(page.locator('#api-result')).toContainText(/HTTP 200|LoginRequiredError/)
-      if ((await page.locator('#api-result').textContent())!.includes('LoginRequiredError')) {
-        // Ended, and says so: not an "authenticated" page whose every call fails.
-        await expect(page.locator('#status')).toHaveText('unauthenticated', { timeout: 3000 })
-        await login(page, APP, 'wanda')
-      }
-      await callApi(page)
-    },
-  )
+    }
+    await callApi(page)
+  })
 })
 
 test.describe('the device clock is 10 minutes off', () => {

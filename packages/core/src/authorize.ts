@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   LoginRequiredError,
   OAuthError,
+  StorageError,
   type AuthError,
 } from './errors.js'
 import { toAuthError } from './classify.js'
@@ -177,6 +178,12 @@ export async function login(
 ): Promise<{ returnTo: string } | void> {
   const { redirectUri } = ctx.cfg
   const { url, tx } = await authorizationUrl(ctx, await ctx.server(), opts, redirectUri, !popup)
+  // Storage failed while saving the login: it would not survive the redirect. Say so and stay;
+  // the next login() runs in a popup, in this page's memory.
+  if (!popup && !ctx.durable())
+    throw new StorageError(
+      'Storage failed while saving the login: call login() again (it will use a popup).',
+    )
   if (!popup) return ctx.cfg.navigate(url.href)
   popup.location.href = url.href
   const { waitForRedirect } = await import('./silent.js')
@@ -196,7 +203,9 @@ export async function completeCallback(
     )
   }
   // Written so that a record without a usable time (NaN, a string) counts as expired too.
-  if (!(ctx.cfg.now() - tx.createdAt <= TRANSACTION_TTL)) {
+  // A time in the future (forged, or the clock set back) is refused like an old one.
+  const age = ctx.cfg.now() - tx.createdAt
+  if (!(age <= TRANSACTION_TTL && age >= -ctx.cfg.clockTolerance * 1000)) {
     throw new CallbackError('This login took too long and expired: call login() again.', 'expired')
   }
   return finish(ctx, tx, params)

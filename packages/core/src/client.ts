@@ -135,6 +135,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       p.catch(() => dpopHandle === p && (dpopHandle = undefined))
       return p
     },
+    durable: () => !fellBack,
     skew(seconds) {
       if (seconds === undefined) return
       const next = Math.abs(seconds) < MIN_SKEW ? 0 : seconds

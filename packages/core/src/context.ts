@@ -15,6 +15,8 @@ export interface Ctx {
   inflight: Map<string, Promise<unknown>>
   server(): Promise<oauth.AuthorizationServer>
   dpop(create: boolean): Promise<oauth.DPoPHandle | undefined>
+  /** False once storage failed and the client went on in memory: a redirect would lose a login. */
+  durable(): boolean
   /** Takes the server's clock offset (seconds) into validation and DPoP proofs. */
   skew(seconds: number | undefined): void
 }

@@ -95,7 +95,16 @@ export function obtain(
   const p = owner
     .locked(async (w) => {
       const current = w.stored
-      if (!current) throw new LoginRequiredError()
+      if (!current) {
+        // The stored session vanished under this tab (storage evicted or cleared): end it here
+        // too, visibly, rather than stay "authenticated" with every call failing.
+        const gone = new LoginRequiredError(
+          'The stored session is gone: call login().',
+          'storage_cleared',
+        )
+        if (owner.session && epoch === owner.epoch) await w.end('invalid_session', gone)
+        throw owner.session ? gone : new LoginRequiredError()
+      }
       const now = ctx.cfg.now()
       const t = pick(current, resource, scope)
       if (

@@ -5,6 +5,7 @@ import { deferred, FakeServer } from './test/fake-server.js'
 import type { Reply } from './test/fake-server.js'
 import {
   clock,
+  errorOf,
   idb,
   loginFlow,
   makeClient,
@@ -89,7 +90,7 @@ describe('storage', () => {
     expect(await auth.getAccessToken()).toMatch(/^at-/)
   })
 
-  test('a store that fails only on write falls back and keeps the login', async () => {
+  test('a store that fails only on write: the login is not sent away unsaved; the next one (popup) works', async () => {
     const server = new FakeServer()
     const inner = memoryStore()
     const auth = makeClient(server, {
@@ -98,7 +99,10 @@ describe('storage', () => {
         set: () => Promise.reject(new DOMException('full', 'QuotaExceededError')),
       },
     })
-    await loginFlow(auth, server)
+    // The transaction could not be saved for the way back: reported, no redirect.
+    expect(await errorOf(auth.login())).toBeInstanceOf(StorageError)
+    expect(server.navigations).toEqual([])
+    await popupLoginFlow(auth, server)
     expect(auth.getState()).toMatchObject({ status: 'authenticated', storage: { type: 'memory' } })
     expect(auth.getState().storage.fallbackReason).toContain('QuotaExceededError')
   })
