@@ -39,6 +39,14 @@ export interface AuthClientOptions {
   dpop?: DPoPLoader
   /** Origins (`https://api.example.com`) or URL prefixes that `auth.fetch` may send tokens to. */
   allowedOrigins?: ReadonlyArray<string | { url: string; resource?: string; scope?: string }>
+  /**
+   * Push the authorization parameters first (PAR, RFC 9126) and send the browser with
+   * `client_id` and `request_uri` only. Default: only when the server's metadata says
+   * `require_pushed_authorization_requests`.
+   */
+  par?: boolean
+  /** Seconds a login popup may take before `login()` gives up (`TimeoutError`). Default 300. */
+  popupTimeout?: number
   /** Per-request timeout in milliseconds. Default 10000. */
   timeout?: number
   /** Accepted clock difference with the server, in seconds, for ID token checks. Default 300. */
@@ -87,6 +95,8 @@ export type Config = Required<
     | 'allowedOrigins'
     | 'fetch'
     | 'dpop'
+    | 'par'
+    | 'popupTimeout'
   > & {
     /** Namespace of everything stored: issuer + client id. */
     ns: string
@@ -122,11 +132,11 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
     (v) => typeof v === 'string',
   ],
   [
-    'leeway timeout clockTolerance discoveryTtl'.split(' '),
+    'leeway timeout clockTolerance discoveryTtl popupTimeout'.split(' '),
     'a number ≥ 0',
     (v) => typeof v === 'number' && v >= 0 && v < Infinity,
   ],
-  ['autoRefresh fetchUserInfo'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
+  ['autoRefresh fetchUserInfo par'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
   [
     'dpop now fetch setTimeout clearTimeout navigate'.split(' '),
     "a function (DPoP: import { dpop } from '@oauth-spa/core')",
