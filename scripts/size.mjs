@@ -73,7 +73,7 @@ for (const b of budgets) {
   // Everything a typical app loads over a whole session: the eager code plus the chunks that
   // login, the callback and logout load on demand. Opt-in features (DPoP, silent renewal,
   // UserInfo, the lease for browsers without Web Locks) are reported on their own.
-  const optIn = /^(dpop|silent|userinfo|lease)-/
+  const optIn = /^(dpop|silent|userinfo|lease|device|par|popup)-/
   const all = Object.keys(outputs).filter((f) => f.endsWith('.js'))
   const typical = all.filter((f) => !optIn.test(f.split('/').pop()))
   report(`${b.name}, everything it loads`, gz(typical), b.limit)

@@ -7,6 +7,8 @@ import {
   advertiseResourceScopes,
   countRequests,
   createAuthStats,
+  DEVICE_GRANT,
+  paceDeviceFlow,
   resetAuthStats,
   restrictCors,
 } from './auth-middleware.mjs'
@@ -16,6 +18,8 @@ import { generateSigningJwks, randomCookieKeys } from './keys.mjs'
 import { modeMiddlewares, providerMode } from './providers.mjs'
 
 export const CLIENT_ID = 'demo-spa'
+/** The same app registered with `require_pushed_authorization_requests` (RFC 9126). */
+export const PAR_CLIENT_ID = 'demo-spa-par'
 export const RESOURCE_SCOPES = ['read', 'write']
 const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
 
@@ -29,6 +33,8 @@ const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
  * @property {number} [idTokenTtl] seconds, default 3600
  * @property {boolean} [requireDpopNonce] require server-provided DPoP nonces at the token endpoint
  * @property {boolean} [testHooks] serve /__test/stats and /__test/reset
+ * @property {number} [deviceInterval] seconds between device-flow polls (RFC 8628 `interval`),
+ *   default 5; earlier polls are answered `slow_down`
  * @property {import('./providers.mjs').ProviderName} [provider] behave like that provider (see
  *   providers.mjs); default: a server that follows the specs
  *
@@ -46,7 +52,7 @@ function demoClient(appOrigins) {
     client_name: 'oauth-spa demo',
     application_type: 'web',
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT],
     response_types: ['code'],
     redirect_uris: appOrigins.flatMap((o) => [
       `${o}/`,
@@ -101,6 +107,13 @@ export async function startAuthServer(opts = {}) {
   const listening = await listenLoopback(handler, opts.port ?? 9000)
   const origin = localOrigin(listening.port)
   const client = demoClient(appOrigins)
+  // PAR made mandatory for one client only; the metadata does not say so (it is per client).
+  const parClient = {
+    ...client,
+    client_id: PAR_CLIENT_ID,
+    client_name: 'oauth-spa demo (PAR required)',
+    require_pushed_authorization_requests: true,
+  }
   try {
     mode = providerMode(opts.provider, {
       origin,
@@ -118,7 +131,7 @@ export async function startAuthServer(opts = {}) {
 
   /** @type {Record<string, any>} */
   const config = {
-    clients: [client],
+    clients: [client, parClient],
     responseTypes: ['code'],
     routes,
     findAccount: extraClaims
@@ -149,7 +162,7 @@ export async function startAuthServer(opts = {}) {
     pkce: { required: () => true },
     renderError,
     clientBasedCORS: (_ctx, origin, client) =>
-      client.clientId === CLIENT_ID && appOrigins.includes(origin),
+      [CLIENT_ID, PAR_CLIENT_ID].includes(client.clientId) && appOrigins.includes(origin),
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
     enabledJWA: { dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256', 'Ed25519', 'EdDSA'] },
@@ -188,6 +201,8 @@ export async function startAuthServer(opts = {}) {
         postLogoutSuccessSource,
       },
       userinfo: { enabled: true },
+      // Device authorization grant (RFC 8628): user-code page at /device.
+      deviceFlow: { enabled: true },
       introspection: { enabled: false },
       dPoP: opts.requireDpopNonce
         ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true }
@@ -232,6 +247,7 @@ export async function startAuthServer(opts = {}) {
     provider.use(/** @type {any} */ (middleware))
   }
   provider.use(countRequests(stats, routes))
+  provider.use(paceDeviceFlow(stats, routes, opts.deviceInterval ?? 5))
   provider.use(
     restrictCors(new Set(appOrigins), new Set([routes.token, routes.revocation, routes.userinfo])),
   )

@@ -1,5 +1,4 @@
 import * as oauth from 'oauth4webapi'
-import { sessionOf } from './authorize.js'
 import { toAuthError } from './classify.js'
 import { checkSecureUrl } from './config.js'
 import type { Ctx } from './context.js'
@@ -137,6 +136,8 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
         throw stopped
       }
       const key = cfg.resource ?? ''
+      // Imported on demand, not statically: the login chunk then stays one file for every app.
+      const { sessionOf } = await import('./authorize.js')
       const [next, warning] = await sessionOf(ctx, as, res, DPoP, { scope, key })
       await owner.locked(async (w) => {
         if (logouts !== owner.logouts) throw new LoginRequiredError('Logged out during login.')

@@ -1,0 +1,2 @@
+export const internals = new WeakMap();
+//# sourceMappingURL=internals.js.map
