@@ -33,6 +33,8 @@ const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
  * @property {number} [idTokenTtl] seconds, default 3600
  * @property {boolean} [requireDpopNonce] require server-provided DPoP nonces at the token endpoint
  * @property {boolean} [testHooks] serve /__test/stats and /__test/reset
+ * @property {boolean} [coop] send `Cross-Origin-Opener-Policy: same-origin` on the login, consent
+ *   and device pages, as many providers do (with testHooks: POST /__test/coop?on=1|0 switches it)
  * @property {number} [deviceInterval] seconds between device-flow polls (RFC 8628 `interval`),
  *   default 5; earlier polls are answered `slow_down`
  * @property {import('./providers.mjs').ProviderName} [provider] behave like that provider (see
@@ -78,13 +80,18 @@ export async function startAuthServer(opts = {}) {
   /** @type {AuthStats} */
   const stats = { ...createAuthStats(), logout: { count: 0, last: null } }
 
+  const pages = { coop: opts.coop ?? false }
   /** @type {import('node:http').RequestListener | undefined} */
   let providerHandler
   /** @type {import('node:http').RequestListener} */
   const handler = (req, res) => {
     if (opts.testHooks && req.url?.startsWith('/__test/')) {
-      handleTestHook(req, res, appOrigins, stats)
+      handleTestHook(req, res, appOrigins, stats, pages)
       return
+    }
+    // The HTML pages a person sees in a login popup (not the endpoints the app fetches).
+    if (pages.coop && /^\/(interaction|device(?!\/auth)|session\/end)/.test(req.url ?? '')) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
     }
     if (!providerHandler || !mode) {
       sendJson(res, 503, { error: 'temporarily_unavailable' })
@@ -275,16 +282,21 @@ const AUTO_CONFIRM = `<script>(function(){var f=document.getElementById('op.logo
  * @param {import('node:http').ServerResponse} res
  * @param {string[]} appOrigins
  * @param {AuthStats} stats
+ * @param {{ coop: boolean }} pages
  */
-function handleTestHook(req, res, appOrigins, stats) {
+function handleTestHook(req, res, appOrigins, stats, pages) {
   const preflight = applyCors(req, res, {
     origins: appOrigins,
     methods: ['GET', 'POST'],
     allowHeaders: ['Content-Type'],
   })
   if (preflight) return
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname
-  if (req.method === 'GET' && path === '/__test/stats') {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const path = url.pathname
+  if (req.method === 'POST' && path === '/__test/coop') {
+    pages.coop = url.searchParams.get('on') === '1'
+    sendJson(res, 200, pages)
+  } else if (req.method === 'GET' && path === '/__test/stats') {
     sendJson(res, 200, stats)
   } else if (req.method === 'POST' && path === '/__test/reset') {
     resetAuthStats(stats)

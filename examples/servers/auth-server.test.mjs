@@ -634,3 +634,17 @@ describe('device flow (RFC 8628) and PAR (RFC 9126)', () => {
     expect((await pushed.json()).request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
   })
 })
+
+describe('Cross-Origin-Opener-Policy on the login pages', () => {
+  it('is off by default and switched by the test hook, on pages only', async () => {
+    const page = () =>
+      fetch(`${as.issuer}/device`).then((r) => r.headers.get('cross-origin-opener-policy'))
+    expect(await page()).toBeNull()
+    await fetch(`${as.issuer}/__test/coop?on=1`, { method: 'POST' })
+    expect(await page()).toBe('same-origin')
+    const metadataRes = await fetch(`${as.issuer}/.well-known/openid-configuration`)
+    expect(metadataRes.headers.get('cross-origin-opener-policy')).toBeNull()
+    await fetch(`${as.issuer}/__test/coop?on=0`, { method: 'POST' })
+    expect(await page()).toBeNull()
+  })
+})

@@ -1,97 +1,121 @@
-import * as oauth from 'oauth4webapi';
-import { AuthError, InternalError, LoginRequiredError, NetworkError, OAuthError, TimeoutError, } from './errors.js';
+import * as oauth from 'oauth4webapi'
+import {
+  AuthError,
+  InternalError,
+  LoginRequiredError,
+  NetworkError,
+  OAuthError,
+  TimeoutError,
+} from './errors.js'
 const INTERACTION = [
-    'login_required',
-    'interaction_required',
-    'consent_required',
-    'account_selection_required',
-];
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]
 /**
  * Maps whatever oauth4webapi or `fetch` threw to one of our typed errors. Server responses are
  * never attached as `cause`: they may carry tokens.
  */
 export function toAuthError(err, what) {
-    if (err instanceof AuthError)
-        return err;
-    if (err instanceof oauth.AuthorizationResponseError) {
-        return INTERACTION.includes(err.error)
-            ? new LoginRequiredError(`The server needs a new login (${err.error}): call login().`, err.error)
-            : new OAuthError(err.error, err.error_description);
-    }
-    if (err instanceof DOMException && /Timeout|Abort/.test(err.name)) {
-        return new TimeoutError(`${what}: the server did not answer in time. Try again.`);
-    }
-    // Network failures are tagged where `fetch` is called (http.ts): a TypeError here is a bug.
-    if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
-        return new InternalError(`${what} failed: ${err.message}`);
-    const e = err;
-    const res = e?.response ?? (e?.cause instanceof Response ? e.cause : undefined);
-    const status = res?.status;
-    if (!status || status < 400) {
-        // A body we cannot read (HTML from a proxy, truncated JSON) is a passing fault, not a verdict.
-        return [oauth.RESPONSE_IS_NOT_JSON, oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_CONFORM].includes(e?.code)
-            ? new NetworkError(`${what}: the server sent an unreadable response (${e.code}).`, status)
-            : new OAuthError(e instanceof oauth.OperationProcessingError ? 'invalid_response' : 'unknown_error', e?.message, status, `${what} failed: ${e?.message}`);
-    }
-    if (status >= 500 || status === 429 || status === 408) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        return new NetworkError(`${what}: the server is unavailable (HTTP ${status}). Try again later.`, status, retryAfter > 0 ? retryAfter : undefined);
-    }
-    // An error status decides, whatever the body (JSON error, challenge, empty, HTML).
-    const params = err instanceof oauth.WWWAuthenticateChallengeError
-        ? err.cause[0]?.parameters
-        : err;
-    return new OAuthError(params?.error ?? `http_${status}`, params?.error_description, status);
+  if (err instanceof AuthError) return err
+  if (err instanceof oauth.AuthorizationResponseError) {
+    return INTERACTION.includes(err.error)
+      ? new LoginRequiredError(
+          `The server needs a new login (${err.error}): call login().`,
+          err.error,
+        )
+      : new OAuthError(err.error, err.error_description)
+  }
+  if (err instanceof DOMException && /Timeout|Abort/.test(err.name)) {
+    return new TimeoutError(`${what}: the server did not answer in time. Try again.`)
+  }
+  // Network failures are tagged where `fetch` is called (http.ts): a TypeError here is a bug.
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+    return new InternalError(`${what} failed: ${err.message}`)
+  const e = err
+  const res = e?.response ?? (e?.cause instanceof Response ? e.cause : undefined)
+  const status = res?.status
+  if (!status || status < 400) {
+    // A body we cannot read (HTML from a proxy, truncated JSON) is a passing fault, not a verdict.
+    return [oauth.RESPONSE_IS_NOT_JSON, oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_CONFORM].includes(
+      e?.code,
+    )
+      ? new NetworkError(`${what}: the server sent an unreadable response (${e.code}).`, status)
+      : new OAuthError(
+          e instanceof oauth.OperationProcessingError ? 'invalid_response' : 'unknown_error',
+          e?.message,
+          status,
+          `${what} failed: ${e?.message}`,
+        )
+  }
+  if (status >= 500 || status === 429 || status === 408) {
+    const retryAfter = Number(res.headers.get('retry-after'))
+    return new NetworkError(
+      `${what}: the server is unavailable (HTTP ${status}). Try again later.`,
+      status,
+      retryAfter > 0 ? retryAfter : undefined,
+    )
+  }
+  // An error status decides, whatever the body (JSON error, challenge, empty, HTML).
+  const params = err instanceof oauth.WWWAuthenticateChallengeError ? err.cause[0]?.parameters : err
+  return new OAuthError(params?.error ?? `http_${status}`, params?.error_description, status)
 }
-const BASE_BACKOFF = 5_000;
+const BASE_BACKOFF = 5_000
 /** The longest wait, whatever `Retry-After` says. */
-export const MAX_BACKOFF = 300_000;
+export const MAX_BACKOFF = 300_000
 /** Silent renewals that time out (third-party cookies or framing blocked) before we give up. */
-export const SILENT_ATTEMPTS = 3;
+export const SILENT_ATTEMPTS = 3
 /**
  * Errors that are no verdict on the session: the server's passing trouble (RFC 6749 §4.1.2.1), an
  * answer we could not place, and DPoP trouble, which is the proof's or the nonce's (RFC 9449 §7.1).
  */
 const PASSING = [
-    'server_error',
-    'temporarily_unavailable',
-    'unknown_error',
-    'use_dpop_nonce',
-    'invalid_dpop_proof',
-];
+  'server_error',
+  'temporarily_unavailable',
+  'unknown_error',
+  'use_dpop_nonce',
+  'invalid_dpop_proof',
+]
 /**
  * The one decision on a failed refresh, used by the background timer and by on-demand calls alike.
  * `failures` counts the failures before this one; `silent` is true for iframe renewal; `scope` is
  * what the call asked for beyond the login's scopes.
  */
 export function decide(error, failures, { silent = false, scope } = {}) {
-    const code = error.error;
-    if (scope && code === 'invalid_scope') {
-        return {
-            action: 'keep',
-            error: new LoginRequiredError(`Scope "${scope}" needs a new login: call login({ scope }).`, code, scope),
-        };
+  const code = error.error
+  if (scope && code === 'invalid_scope') {
+    return {
+      action: 'keep',
+      error: new LoginRequiredError(
+        `Scope "${scope}" needs a new login: call login({ scope }).`,
+        code,
+        scope,
+      ),
     }
-    // Any other OAuth error is a refusal: `invalid_grant`, but also the 401, 403 or empty 400 that
-    // real servers answer, an `error=` from silent renewal, or an answer that failed validation.
-    const refused = error instanceof LoginRequiredError || (error instanceof OAuthError && !PASSING.includes(code));
-    if (refused)
-        return {
-            action: 'end',
-            error: error instanceof LoginRequiredError
-                ? error
-                : new LoginRequiredError(`The session has ended (${code}): call login().`, code),
-        };
-    if (silent && error instanceof TimeoutError && failures + 1 >= SILENT_ATTEMPTS) {
-        const blocked = 'Silent renewal keeps timing out (third-party cookies or framing blocked)';
-        return {
-            action: 'end',
-            error: new LoginRequiredError(`${blocked}: call login().`, 'silent_renewal_blocked'),
-        };
+  }
+  // Any other OAuth error is a refusal: `invalid_grant`, but also the 401, 403 or empty 400 that
+  // real servers answer, an `error=` from silent renewal, or an answer that failed validation.
+  const refused =
+    error instanceof LoginRequiredError || (error instanceof OAuthError && !PASSING.includes(code))
+  if (refused)
+    return {
+      action: 'end',
+      error:
+        error instanceof LoginRequiredError
+          ? error
+          : new LoginRequiredError(`The session has ended (${code}): call login().`, code),
     }
-    // Anything else keeps the session: the network, the server's own trouble, DPoP nonces, storage.
-    const asked = error.retryAfter;
-    const afterMs = Math.min(MAX_BACKOFF, asked ? asked * 1000 : BASE_BACKOFF * 2 ** failures);
-    return { action: 'retry', afterMs, error };
+  if (silent && error instanceof TimeoutError && failures + 1 >= SILENT_ATTEMPTS) {
+    const blocked = 'Silent renewal keeps timing out (third-party cookies or framing blocked)'
+    return {
+      action: 'end',
+      error: new LoginRequiredError(`${blocked}: call login().`, 'silent_renewal_blocked'),
+    }
+  }
+  // Anything else keeps the session: the network, the server's own trouble, DPoP nonces, storage.
+  const asked = error.retryAfter
+  const afterMs = Math.min(MAX_BACKOFF, asked ? asked * 1000 : BASE_BACKOFF * 2 ** failures)
+  return { action: 'retry', afterMs, error }
 }
 //# sourceMappingURL=classify.js.map

@@ -1,5 +1,5 @@
-import { type AuthClientOptions } from './config.js';
-import type { AuthClient } from './types.js';
+import { type AuthClientOptions } from './config.js'
+import type { AuthClient } from './types.js'
 /**
  * Creates the client. It reads the stored session (IndexedDB, never the network); nothing it
  * starts outlives {@link AuthClient.destroy}.
@@ -19,4 +19,4 @@ import type { AuthClient } from './types.js';
  * ```
  * @see RFC 9700, OAuth 2.0 for Browser-Based Applications
  */
-export declare function createAuthClient(options: AuthClientOptions): AuthClient;
+export declare function createAuthClient(options: AuthClientOptions): AuthClient

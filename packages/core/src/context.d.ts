@@ -1,25 +1,25 @@
-import type * as oauth from 'oauth4webapi';
-import type { Config } from './config.js';
-import type { Owner } from './owner.js';
-import type { Scheduler } from './scheduler.js';
-import type { TokenStore } from './storage.js';
+import type * as oauth from 'oauth4webapi'
+import type { Config } from './config.js'
+import type { Owner } from './owner.js'
+import type { Scheduler } from './scheduler.js'
+import type { TokenStore } from './storage.js'
 /** What the client's modules share. Only `client.ts` creates it; only `owner` writes the session. */
 export interface Ctx {
-    cfg: Config;
-    /** oauth4webapi's client; carries the server's clock offset once learned. */
-    client: oauth.Client;
-    store: TokenStore;
-    owner: Owner;
-    sched: Scheduler;
-    inflight: Map<string, Promise<unknown>>;
-    server(): Promise<oauth.AuthorizationServer>;
-    dpop(create: boolean): Promise<oauth.DPoPHandle | undefined>;
-    /** Takes the server's clock offset (seconds) into validation and DPoP proofs. */
-    skew(seconds: number | undefined): void;
+  cfg: Config
+  /** oauth4webapi's client; carries the server's clock offset once learned. */
+  client: oauth.Client
+  store: TokenStore
+  owner: Owner
+  sched: Scheduler
+  inflight: Map<string, Promise<unknown>>
+  server(): Promise<oauth.AuthorizationServer>
+  dpop(create: boolean): Promise<oauth.DPoPHandle | undefined>
+  /** Takes the server's clock offset (seconds) into validation and DPoP proofs. */
+  skew(seconds: number | undefined): void
 }
 /** The iframe attribute that tells an app loaded in it to leave the response alone. */
-export declare const SILENT_FRAME = "data-oauth-spa-silent";
+export declare const SILENT_FRAME = 'data-oauth-spa-silent'
 /** The name of the login popup: the app loaded in it leaves the response to its opener. */
-export declare const LOGIN_POPUP = "oauth-spa-login";
+export declare const LOGIN_POPUP = 'oauth-spa-login'
 /** Starts the `state` of a popup login (not base64url, so never the start of another state). */
-export declare const POPUP_STATE = "p.";
+export declare const POPUP_STATE = 'p.'

@@ -1,7 +1,7 @@
-import * as oauth from 'oauth4webapi';
-import type { TokenStore } from './storage.js';
+import * as oauth from 'oauth4webapi'
+import type { TokenStore } from './storage.js'
 /** Pass as `dpop` to {@link createAuthClient} to sender-constrain tokens. */
-export type DPoPLoader = typeof dpop;
+export type DPoPLoader = typeof dpop
 /**
  * Sender-constrained tokens (RFC 9449): pass this function as the `dpop` option.
  * The DPoP key of this client: a WebCrypto key pair whose private key is not extractable, kept
@@ -14,4 +14,9 @@ export type DPoPLoader = typeof dpop;
  * createAuthClient({ issuer, clientId, redirectUri, dpop })
  * ```
  */
-export declare function dpop(store: TokenStore, create: boolean, serverAlgs: readonly string[] | undefined, client?: Pick<oauth.Client, typeof oauth.clockSkew>): Promise<oauth.DPoPHandle | undefined>;
+export declare function dpop(
+  store: TokenStore,
+  create: boolean,
+  serverAlgs: readonly string[] | undefined,
+  client?: Pick<oauth.Client, typeof oauth.clockSkew>,
+): Promise<oauth.DPoPHandle | undefined>

@@ -1,14 +1,16 @@
 /** An entry of `allowedOrigins`: an origin, or a URL prefix, optionally with its own API/scope. */
-export type AllowedOrigin = string | {
-    url: string;
-    resource?: string;
-    scope?: string;
-};
+export type AllowedOrigin =
+  | string
+  | {
+      url: string
+      resource?: string
+      scope?: string
+    }
 export interface AuthFetchOptions {
-    /** Overrides the client's `allowedOrigins`. */
-    allowedOrigins?: readonly AllowedOrigin[];
-    /** The `fetch` to call. Default: the client's injected `fetch`, else the global one. */
-    fetch?: typeof fetch;
+  /** Overrides the client's `allowedOrigins`. */
+  allowedOrigins?: readonly AllowedOrigin[]
+  /** The `fetch` to call. Default: the client's injected `fetch`, else the global one. */
+  fetch?: typeof fetch
 }
 /**
  * A `fetch` that attaches the access token (Bearer, or DPoP with a fresh proof) only to URLs
@@ -25,4 +27,4 @@ export interface AuthFetchOptions {
  * const res = await api('https://api.example.com/me')
  * ```
  */
-export declare function createAuthFetch(auth: object, options?: AuthFetchOptions): typeof fetch;
+export declare function createAuthFetch(auth: object, options?: AuthFetchOptions): typeof fetch

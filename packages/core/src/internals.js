@@ -1,2 +1,2 @@
-export const internals = new WeakMap();
+export const internals = new WeakMap()
 //# sourceMappingURL=internals.js.map

@@ -1,8 +1,8 @@
-import type { Config } from './config.js';
+import type { Config } from './config.js'
 /** Once `closed` reads true, how long a response may still be on its way over the channel. */
-export declare const CLOSED_GRACE = 1500;
+export declare const CLOSED_GRACE = 1500
 /** How long the popup waits for the window that started the login to take the response. */
-export declare const ACK_WAIT = 3000;
+export declare const ACK_WAIT = 3000
 /**
  * The opener's side of a popup login: resolves with the authorization response for `state`, from
  * whichever comes first — the popup's URL once it is back on `redirectUri` (readable while the
@@ -15,12 +15,21 @@ export declare const ACK_WAIT = 3000;
  * when the popup was seen open on the server's pages first; a popup "closed" before that was cut
  * off, and the wait ends with the answer or at `popupTimeout`.
  */
-export declare function waitForPopup(cfg: Config, popup: Window, state: string, redirectUri: string): Promise<URLSearchParams>;
+export declare function waitForPopup(
+  cfg: Config,
+  popup: Window,
+  state: string,
+  redirectUri: string,
+): Promise<URLSearchParams>
 /**
  * The callback page's side, inside the login popup: hands the response to the window that
  * started the login (which exchanges the code: the PKCE verifier never left it), waits for it to
  * confirm, and closes the popup. With no such window (it was closed or reloaded), rejects.
  */
-export declare function handOver(cfg: Config, params: URLSearchParams, state: string): Promise<{
-    returnTo: string;
-}>;
+export declare function handOver(
+  cfg: Config,
+  params: URLSearchParams,
+  state: string,
+): Promise<{
+  returnTo: string
+}>

@@ -1,25 +1,25 @@
-import { CallbackError, TimeoutError } from './errors.js';
+import { CallbackError, TimeoutError } from './errors.js'
 // Loaded on demand, by a popup login and by the callback page inside its popup.
-const RESPONSE = 'oauth-spa:popup-response';
-const ACK = 'oauth-spa:popup-ack';
+const RESPONSE = 'oauth-spa:popup-response'
+const ACK = 'oauth-spa:popup-ack'
 /** How often the opener looks at the popup. */
-const POLL = 100;
+const POLL = 100
 /** Once `closed` reads true, how long a response may still be on its way over the channel. */
-export const CLOSED_GRACE = 1_500;
+export const CLOSED_GRACE = 1_500
 /** How long the popup waits for the window that started the login to take the response. */
-export const ACK_WAIT = 3_000;
-const channelOf = (cfg) => typeof BroadcastChannel === 'function'
+export const ACK_WAIT = 3_000
+const channelOf = (cfg) =>
+  typeof BroadcastChannel === 'function'
     ? new BroadcastChannel(`oauth-spa-popup:${cfg.ns}`)
-    : undefined;
-const isMessage = (d) => !!d && typeof d.type === 'string' && typeof d.state === 'string';
+    : undefined
+const isMessage = (d) => !!d && typeof d.type === 'string' && typeof d.state === 'string'
 /** The popup's URL when it is on our origin; `null` while it is on another origin (unreadable). */
 function urlOf(popup) {
-    try {
-        return new URL(popup.location.href);
-    }
-    catch {
-        return null;
-    }
+  try {
+    return new URL(popup.location.href)
+  } catch {
+    return null
+  }
 }
 /**
  * The opener's side of a popup login: resolves with the authorization response for `state`, from
@@ -34,69 +34,78 @@ function urlOf(popup) {
  * off, and the wait ends with the answer or at `popupTimeout`.
  */
 export function waitForPopup(cfg, popup, state, redirectUri) {
-    const expected = new URL(redirectUri);
-    const started = cfg.now();
-    const limit = (cfg.popupTimeout ?? 300) * 1000;
-    const channel = channelOf(cfg);
-    let seenAway = false;
-    let closedAt;
-    let timer;
-    let done = false;
-    return new Promise((resolve, reject) => {
-        const end = (settle) => {
-            if (done)
-                return;
-            done = true;
-            cfg.clearTimeout(timer);
-            removeEventListener('message', onMessage);
-            settle();
-            channel?.close();
-        };
-        const accept = (search) => end(() => {
-            // Tells the callback page it may close, also where this window cannot reach the popup.
-            channel?.postMessage({ type: ACK, state });
-            popup.close();
-            resolve(new URLSearchParams(search));
-        });
-        const take = (d) => {
-            if (isMessage(d) && d.type === RESPONSE && d.state === state && typeof d.search === 'string')
-                accept(d.search);
-        };
-        // Same-origin only, and only from our popup: nothing another window sends counts.
-        function onMessage(e) {
-            if (e.origin === location.origin && e.source === popup)
-                take(e.data);
+  const expected = new URL(redirectUri)
+  const started = cfg.now()
+  const limit = (cfg.popupTimeout ?? 300) * 1000
+  const channel = channelOf(cfg)
+  let seenAway = false
+  let closedAt
+  let timer
+  let done = false
+  return new Promise((resolve, reject) => {
+    const end = (settle) => {
+      if (done) return
+      done = true
+      cfg.clearTimeout(timer)
+      removeEventListener('message', onMessage)
+      settle()
+      channel?.close()
+    }
+    const accept = (search) =>
+      end(() => {
+        // Tells the callback page it may close, also where this window cannot reach the popup.
+        channel?.postMessage({ type: ACK, state })
+        popup.close()
+        resolve(new URLSearchParams(search))
+      })
+    const take = (d) => {
+      if (isMessage(d) && d.type === RESPONSE && d.state === state && typeof d.search === 'string')
+        accept(d.search)
+    }
+    // Same-origin only, and only from our popup: nothing another window sends counts.
+    function onMessage(e) {
+      if (e.origin === location.origin && e.source === popup) take(e.data)
+    }
+    if (channel) channel.onmessage = (e) => take(e.data)
+    addEventListener('message', onMessage)
+    const tick = () => {
+      const now = cfg.now()
+      if (now - started >= limit) {
+        return end(() => {
+          popup.close()
+          reject(
+            new TimeoutError(
+              `The login popup gave no answer within ${limit / 1000} s (closed, or cut off from this page by the server's Cross-Origin-Opener-Policy): call login() again.`,
+            ),
+          )
+        })
+      }
+      if (popup.closed) {
+        closedAt ??= now
+        if (seenAway && now - closedAt >= CLOSED_GRACE) {
+          return end(() =>
+            reject(
+              new CallbackError(
+                'The login window was closed before the login finished.',
+                'popup_closed',
+              ),
+            ),
+          )
         }
-        if (channel)
-            channel.onmessage = (e) => take(e.data);
-        addEventListener('message', onMessage);
-        const tick = () => {
-            const now = cfg.now();
-            if (now - started >= limit) {
-                return end(() => {
-                    popup.close();
-                    reject(new TimeoutError(`The login popup gave no answer within ${limit / 1000} s (closed, or cut off from this page by the server's Cross-Origin-Opener-Policy): call login() again.`));
-                });
-            }
-            if (popup.closed) {
-                closedAt ??= now;
-                if (seenAway && now - closedAt >= CLOSED_GRACE) {
-                    return end(() => reject(new CallbackError('The login window was closed before the login finished.', 'popup_closed')));
-                }
-            }
-            else {
-                const here = urlOf(popup);
-                if (here === null)
-                    seenAway = true;
-                else if (here.origin === expected.origin &&
-                    here.pathname === expected.pathname &&
-                    here.searchParams.get('state') === state)
-                    return accept(here.search);
-            }
-            timer = cfg.setTimeout(tick, POLL);
-        };
-        timer = cfg.setTimeout(tick, POLL);
-    });
+      } else {
+        const here = urlOf(popup)
+        if (here === null) seenAway = true
+        else if (
+          here.origin === expected.origin &&
+          here.pathname === expected.pathname &&
+          here.searchParams.get('state') === state
+        )
+          return accept(here.search)
+      }
+      timer = cfg.setTimeout(tick, POLL)
+    }
+    timer = cfg.setTimeout(tick, POLL)
+  })
 }
 /**
  * The callback page's side, inside the login popup: hands the response to the window that
@@ -104,34 +113,37 @@ export function waitForPopup(cfg, popup, state, redirectUri) {
  * confirm, and closes the popup. With no such window (it was closed or reloaded), rejects.
  */
 export function handOver(cfg, params, state) {
-    const message = { type: RESPONSE, state, search: `?${params}` };
-    const channel = channelOf(cfg);
-    return new Promise((resolve, reject) => {
-        const timer = cfg.setTimeout(() => {
-            channel?.close();
-            reject(new CallbackError('No window is waiting for this login response (the page that opened this popup was closed or reloaded): close this window and log in again.', 'unknown_state'));
-        }, ACK_WAIT);
-        if (channel) {
-            channel.onmessage = (e) => {
-                const d = e.data;
-                if (!isMessage(d) || d.type !== ACK || d.state !== state)
-                    return;
-                cfg.clearTimeout(timer);
-                channel.close();
-                window.close();
-                // In case the browser keeps the window open: somewhere harmless to go.
-                resolve({ returnTo: '/' });
-            };
-            channel.postMessage(message);
-        }
-        // Still reachable without COOP: never '*', only our own origin may receive it.
-        try {
-            if (window.opener && window.opener !== window)
-                window.opener.postMessage(message, location.origin);
-        }
-        catch {
-            // cut off: the channel carries it
-        }
-    });
+  const message = { type: RESPONSE, state, search: `?${params}` }
+  const channel = channelOf(cfg)
+  return new Promise((resolve, reject) => {
+    const timer = cfg.setTimeout(() => {
+      channel?.close()
+      reject(
+        new CallbackError(
+          'No window is waiting for this login response (the page that opened this popup was closed or reloaded): close this window and log in again.',
+          'unknown_state',
+        ),
+      )
+    }, ACK_WAIT)
+    if (channel) {
+      channel.onmessage = (e) => {
+        const d = e.data
+        if (!isMessage(d) || d.type !== ACK || d.state !== state) return
+        cfg.clearTimeout(timer)
+        channel.close()
+        window.close()
+        // In case the browser keeps the window open: somewhere harmless to go.
+        resolve({ returnTo: '/' })
+      }
+      channel.postMessage(message)
+    }
+    // Still reachable without COOP: never '*', only our own origin may receive it.
+    try {
+      if (window.opener && window.opener !== window)
+        window.opener.postMessage(message, location.origin)
+    } catch {
+      // cut off: the channel carries it
+    }
+  })
 }
 //# sourceMappingURL=popup.js.map

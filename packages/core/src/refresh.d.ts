@@ -1,5 +1,5 @@
-import type { Ctx } from './context.js';
-import { type StoredToken } from './session.js';
+import type { Ctx } from './context.js'
+import { type StoredToken } from './session.js'
 /**
  * A fresh token for `resource` (with `scope`): one flight per tab, and across tabs one refresh
  * under the lock. Inside the lock the stored session is read again, so a token another tab just
@@ -8,4 +8,9 @@ import { type StoredToken } from './session.js';
  * Failures are decided once (`decide`, through the scheduler): the session ends, or is kept with
  * a backoff window in which every caller is answered at once with the last error.
  */
-export declare function obtain(ctx: Ctx, resource: string, scope: string | undefined, stale?: string): Promise<StoredToken>;
+export declare function obtain(
+  ctx: Ctx,
+  resource: string,
+  scope: string | undefined,
+  stale?: string,
+): Promise<StoredToken>

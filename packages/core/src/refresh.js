@@ -1,36 +1,45 @@
-import * as oauth from 'oauth4webapi';
-import { LoginRequiredError } from './errors.js';
-import { toAuthError } from './classify.js';
-import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js';
-import { checkTokens, isFresh, pick, toStoredToken, tokenKey, userOf, } from './session.js';
+import * as oauth from 'oauth4webapi'
+import { LoginRequiredError } from './errors.js'
+import { toAuthError } from './classify.js'
+import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
+import { checkTokens, isFresh, pick, toStoredToken, tokenKey, userOf } from './session.js'
 async function refreshGrant(ctx, as, s, resource, scope) {
-    const { cfg, client } = ctx;
-    const DPoP = await ctx.dpop(false);
-    if (s.dpop && !DPoP)
-        throw new LoginRequiredError('The DPoP key of this session is gone: call login().', 'dpop_key_missing');
-    let skew;
-    const res = await withNonceRetry(async (d) => {
-        const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), s.refreshToken, {
-            ...httpOptions(cfg, d),
-            additionalParameters: tokenParams(cfg, resource || undefined, scope),
-        });
-        ctx.skew((skew = await serverClockOffset(response, cfg.now())));
-        return oauth.processRefreshTokenResponse(as, client, response);
-    }, DPoP);
-    const claims = oauth.getValidatedIdTokenClaims(res);
-    checkTokens(res, claims, DPoP, s.idClaims);
-    return {
-        ...s,
-        user: claims ? { ...s.user, ...userOf(claims) } : s.user,
-        idToken: res.id_token ?? s.idToken,
-        // Rotation: the new refresh token replaces the old one in the same write; none given → keep.
-        refreshToken: res.refresh_token ?? s.refreshToken,
-        tokens: {
-            ...s.tokens,
-            [tokenKey(resource, scope)]: toStoredToken(res, cfg.now(), cfg.leeway, scope ?? cfg.scope),
-        },
-        skew: skew ?? s.skew,
-    };
+  const { cfg, client } = ctx
+  const DPoP = await ctx.dpop(false)
+  if (s.dpop && !DPoP)
+    throw new LoginRequiredError(
+      'The DPoP key of this session is gone: call login().',
+      'dpop_key_missing',
+    )
+  let skew
+  const res = await withNonceRetry(async (d) => {
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      s.refreshToken,
+      {
+        ...httpOptions(cfg, d),
+        additionalParameters: tokenParams(cfg, resource || undefined, scope),
+      },
+    )
+    ctx.skew((skew = await serverClockOffset(response, cfg.now())))
+    return oauth.processRefreshTokenResponse(as, client, response)
+  }, DPoP)
+  const claims = oauth.getValidatedIdTokenClaims(res)
+  checkTokens(res, claims, DPoP, s.idClaims)
+  return {
+    ...s,
+    user: claims ? { ...s.user, ...userOf(claims) } : s.user,
+    idToken: res.id_token ?? s.idToken,
+    // Rotation: the new refresh token replaces the old one in the same write; none given → keep.
+    refreshToken: res.refresh_token ?? s.refreshToken,
+    tokens: {
+      ...s.tokens,
+      [tokenKey(resource, scope)]: toStoredToken(res, cfg.now(), cfg.leeway, scope ?? cfg.scope),
+    },
+    skew: skew ?? s.skew,
+  }
 }
 /**
  * A fresh token for `resource` (with `scope`): one flight per tab, and across tabs one refresh
@@ -41,70 +50,68 @@ async function refreshGrant(ctx, as, s, resource, scope) {
  * a backoff window in which every caller is answered at once with the last error.
  */
 export function obtain(ctx, resource, scope, stale) {
-    const { owner, sched } = ctx;
-    const flight = `${tokenKey(resource, scope)}\n${stale ?? ''}`;
-    const running = ctx.inflight.get(flight);
-    if (running)
-        return running;
-    const blocked = sched.blocked();
-    if (blocked)
-        return Promise.reject(blocked);
-    const epoch = owner.epoch;
-    let decided;
-    const p = owner
-        .locked(async (w) => {
-        const current = w.stored;
-        if (!current)
-            throw new LoginRequiredError();
-        const now = ctx.cfg.now();
-        const t = pick(current, resource, scope);
-        if (t &&
-            (stale === undefined ? isFresh(t, now) : t.expiresAt > now && t.accessToken !== stale)) {
-            w.adopt();
-            return t;
-        }
-        // Discovery failing is no verdict on the session: decided as a passing fault, below.
-        const as = await ctx.server();
-        let next;
-        try {
-            next = current.refreshToken
-                ? await refreshGrant(ctx, as, current, resource, scope)
-                : await (await import('./authorize.js')).silentRenew(ctx, as, current, resource, scope);
-        }
-        catch (err) {
-            const verdict = sched.failed(toAuthError(err, 'Refreshing the session'), {
-                silent: !current.refreshToken,
-                scope,
-            });
-            if (verdict.action === 'end' && epoch === owner.epoch)
-                await w.end('expired', verdict.error);
-            else if (verdict.action === 'retry')
-                owner.report(verdict.error);
-            throw (decided = verdict.error);
-        }
-        // A logout (here or in another tab) that happened meanwhile wins: discard the answer, and
-        // revoke what it brought so that no live token is left behind.
-        const key = tokenKey(resource, scope);
-        if (epoch !== owner.epoch ||
-            !(await w.commit(next, { base: current, event: 'tokenRefreshed', resource: key }))) {
-            import('./logout.js').then((m) => m.revoke(ctx, as, next)).catch(() => { });
-            throw new LoginRequiredError('Logged out during the refresh.');
-        }
-        sched.succeeded();
-        return next.tokens[key];
+  const { owner, sched } = ctx
+  const flight = `${tokenKey(resource, scope)}\n${stale ?? ''}`
+  const running = ctx.inflight.get(flight)
+  if (running) return running
+  const blocked = sched.blocked()
+  if (blocked) return Promise.reject(blocked)
+  const epoch = owner.epoch
+  let decided
+  const p = owner
+    .locked(async (w) => {
+      const current = w.stored
+      if (!current) throw new LoginRequiredError()
+      const now = ctx.cfg.now()
+      const t = pick(current, resource, scope)
+      if (
+        t &&
+        (stale === undefined ? isFresh(t, now) : t.expiresAt > now && t.accessToken !== stale)
+      ) {
+        w.adopt()
+        return t
+      }
+      // Discovery failing is no verdict on the session: decided as a passing fault, below.
+      const as = await ctx.server()
+      let next
+      try {
+        next = current.refreshToken
+          ? await refreshGrant(ctx, as, current, resource, scope)
+          : await (await import('./authorize.js')).silentRenew(ctx, as, current, resource, scope)
+      } catch (err) {
+        const verdict = sched.failed(toAuthError(err, 'Refreshing the session'), {
+          silent: !current.refreshToken,
+          scope,
+        })
+        if (verdict.action === 'end' && epoch === owner.epoch) await w.end('expired', verdict.error)
+        else if (verdict.action === 'retry') owner.report(verdict.error)
+        throw (decided = verdict.error)
+      }
+      // A logout (here or in another tab) that happened meanwhile wins: discard the answer, and
+      // revoke what it brought so that no live token is left behind.
+      const key = tokenKey(resource, scope)
+      if (
+        epoch !== owner.epoch ||
+        !(await w.commit(next, { base: current, event: 'tokenRefreshed', resource: key }))
+      ) {
+        import('./logout.js').then((m) => m.revoke(ctx, as, next)).catch(() => {})
+        throw new LoginRequiredError('Logged out during the refresh.')
+      }
+      sched.succeeded()
+      return next.tokens[key]
     }, epoch)
-        .catch((err) => {
-        const error = toAuthError(err, 'Refreshing the session');
-        // Being logged out is an answer, not a fault; anything else (discovery, storage, the lock)
-        // lands in the state, and the session stays.
-        if (err !== decided && !(error instanceof LoginRequiredError)) {
-            sched.failed(error, {}); // a lock held too long elsewhere, storage: back off all the same
-            owner.report(error);
-        }
-        throw error;
+    .catch((err) => {
+      const error = toAuthError(err, 'Refreshing the session')
+      // Being logged out is an answer, not a fault; anything else (discovery, storage, the lock)
+      // lands in the state, and the session stays.
+      if (err !== decided && !(error instanceof LoginRequiredError)) {
+        sched.failed(error, {}) // a lock held too long elsewhere, storage: back off all the same
+        owner.report(error)
+      }
+      throw error
     })
-        .finally(() => ctx.inflight.delete(flight));
-    ctx.inflight.set(flight, p);
-    return p;
+    .finally(() => ctx.inflight.delete(flight))
+  ctx.inflight.set(flight, p)
+  return p
 }
 //# sourceMappingURL=refresh.js.map

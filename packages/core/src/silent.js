@@ -1,18 +1,17 @@
-import { SILENT_FRAME } from './context.js';
-import { CallbackError, LoginRequiredError, TimeoutError } from './errors.js';
+import { SILENT_FRAME } from './context.js'
+import { CallbackError, LoginRequiredError, TimeoutError } from './errors.js'
 /**
  * The URL of `win` once it is back on `redirectUri`, else `undefined`. While the window is on the
  * authorization server's origin its URL cannot be read at all: only our own page answers here, so
  * no postMessage is needed and nothing another window sends can pose as the response.
  */
 function backOn(win, expected) {
-    try {
-        const here = new URL(win?.location.href ?? '');
-        return here.origin === expected.origin && here.pathname === expected.pathname ? here : undefined;
-    }
-    catch {
-        return undefined;
-    }
+  try {
+    const here = new URL(win?.location.href ?? '')
+    return here.origin === expected.origin && here.pathname === expected.pathname ? here : undefined
+  } catch {
+    return undefined
+  }
 }
 /**
  * Runs an authorization request with `prompt=none` in a hidden iframe and resolves with the
@@ -20,56 +19,73 @@ function backOn(win, expected) {
  * so that the app loaded inside it stays out of the way.
  */
 export function silentAuthorize(url, redirectUri, timeoutMs) {
-    const expected = new URL(redirectUri);
-    return new Promise((resolve, reject) => {
-        const iframe = document.createElement('iframe');
-        iframe.setAttribute(SILENT_FRAME, '');
-        iframe.hidden = true;
-        const finish = (settle) => {
-            clearTimeout(timer);
-            iframe.remove();
-            settle();
-        };
-        const timer = setTimeout(() => finish(() => reject(new TimeoutError('Silent renewal timed out (third-party cookies blocked or the server needs interaction): call login().'))), timeoutMs);
-        iframe.onload = () => {
-            const here = backOn(iframe.contentWindow, expected);
-            if (!here)
-                return;
-            finish(() => here.searchParams.has('state')
-                ? resolve(here.searchParams)
-                : reject(new LoginRequiredError('Silent renewal got no answer: call login().')));
-        };
-        iframe.src = url.href;
-        document.body.appendChild(iframe);
-    });
+  const expected = new URL(redirectUri)
+  return new Promise((resolve, reject) => {
+    const iframe = document.createElement('iframe')
+    iframe.setAttribute(SILENT_FRAME, '')
+    iframe.hidden = true
+    const finish = (settle) => {
+      clearTimeout(timer)
+      iframe.remove()
+      settle()
+    }
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new TimeoutError(
+              'Silent renewal timed out (third-party cookies blocked or the server needs interaction): call login().',
+            ),
+          ),
+        ),
+      timeoutMs,
+    )
+    iframe.onload = () => {
+      const here = backOn(iframe.contentWindow, expected)
+      if (!here) return
+      finish(() =>
+        here.searchParams.has('state')
+          ? resolve(here.searchParams)
+          : reject(new LoginRequiredError('Silent renewal got no answer: call login().')),
+      )
+    }
+    iframe.src = url.href
+    document.body.appendChild(iframe)
+  })
 }
 /** How long a person may take to sign in in the login popup. */
-export const POPUP_TIMEOUT = 300_000;
+export const POPUP_TIMEOUT = 300_000
 /**
  * Waits until `popup` is back on `redirectUri`, then closes it and resolves with the response.
  * Gives up after `timeoutMs` (a popup left open and forgotten must not hold the login forever).
  */
 export function waitForRedirect(popup, redirectUri, timeoutMs = POPUP_TIMEOUT) {
-    const expected = new URL(redirectUri);
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-        const poll = setInterval(() => {
-            if (Date.now() - started > timeoutMs) {
-                clearInterval(poll);
-                popup.close();
-                return reject(new TimeoutError('The login popup was not completed in time: call login() again.'));
-            }
-            if (popup.closed) {
-                clearInterval(poll);
-                return reject(new CallbackError('The login window was closed before the login finished.', 'popup_closed'));
-            }
-            const here = backOn(popup, expected);
-            if (!here?.searchParams.has('state'))
-                return;
-            clearInterval(poll);
-            popup.close();
-            resolve(here.searchParams);
-        }, 100);
-    });
+  const expected = new URL(redirectUri)
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (Date.now() - started > timeoutMs) {
+        clearInterval(poll)
+        popup.close()
+        return reject(
+          new TimeoutError('The login popup was not completed in time: call login() again.'),
+        )
+      }
+      if (popup.closed) {
+        clearInterval(poll)
+        return reject(
+          new CallbackError(
+            'The login window was closed before the login finished.',
+            'popup_closed',
+          ),
+        )
+      }
+      const here = backOn(popup, expected)
+      if (!here?.searchParams.has('state')) return
+      clearInterval(poll)
+      popup.close()
+      resolve(here.searchParams)
+    }, 100)
+  })
 }
 //# sourceMappingURL=silent.js.map
