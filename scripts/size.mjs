@@ -15,7 +15,11 @@ const budgets = [
     // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
     // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
     // logout that clears first, option checks, endpoint scheme checks, the server's clock offset).
-    limit: 17.9 * 1024,
+    // It rose again, 17.9 → 18.4 KB, for issue 9 (device login, PAR, popup login under COOP): their
+    // own code loads on demand (device, par, popup chunks below), but oauth4webapi is one module,
+    // so the bundler keeps its device and PAR functions (≈0.33 KB) in the chunk every app loads;
+    // the rest is the PAR hook and the popup hand-over branch of the callback (≈0.15 KB).
+    limit: 18.4 * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
 auth.subscribe(() => console.log(auth.getState().status))
@@ -25,7 +29,7 @@ auth.getAccessToken().then(() => auth.fetch('https://api.example/x')).then(() =>
   },
   {
     name: 'app with DPoP',
-    limit: 19.4 * 1024,
+    limit: 19.96 * 1024, // 19.4 → 19.96 KB: as above
     code: `import { createAuthClient, dpop } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'], dpop })
 auth.subscribe(() => console.log(auth.getState().status))
