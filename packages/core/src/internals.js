@@ -1,2 +1,0 @@
-export const internals = new WeakMap()
-//# sourceMappingURL=internals.js.map
