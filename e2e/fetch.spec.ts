@@ -98,7 +98,7 @@ test('tokens per API: one refresh token yields a token for a second API, picked 
   }, API2)
   expect(answer).toMatchObject({ status: 200, body: { sub: 'kate' } })
   // Obtained through the refresh token, not a new login.
-  expect((await stats()).token).toEqual({ authorization_code: 0, refresh_token: 1 })
+  expect((await stats()).token).toEqual({ authorization_code: 0, refresh_token: 1, device_code: 0 })
   const session = (await readSession(page))!
   expect(Object.keys(session.tokens).sort()).toEqual([API, API2].sort())
   expect(session.tokens[API]!.accessToken).not.toBe(session.tokens[API2]!.accessToken)

@@ -29,6 +29,8 @@ export default async function globalSetup() {
     asRequireDpopNonce: true,
     extraApiResources: [env.API2],
     testHooks: true,
+    // Device-flow polls every second (RFC 8628 `interval`), so the tests wait seconds, not minutes.
+    deviceInterval: 1,
   })
   // A second API: tokens for it come from the same refresh token (RFC 8707 resource indicators).
   const api2 = await startApiServer({

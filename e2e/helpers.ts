@@ -25,9 +25,10 @@ export async function signIn(page: Page, app: string, user: string) {
 }
 
 export interface Stats {
-  token: { authorization_code: number; refresh_token: number }
+  token: { authorization_code: number; refresh_token: number; device_code: number }
   revocation: number
   refreshTokenErrors: number
+  deviceSlowDown: number
 }
 export const stats = async (): Promise<Stats> => (await fetch(`${ISSUER}/__test/stats`)).json()
 export const resetStats = () => fetch(`${ISSUER}/__test/reset`, { method: 'POST' })

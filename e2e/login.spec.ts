@@ -46,7 +46,7 @@ test('a reload with a stored session sends no request to the authorization serve
   await expect(page.locator('#status')).toHaveText('authenticated')
   await expect(page.locator('#user-name')).toHaveText('Bob Example')
   expect(toServer).toEqual([])
-  expect((await stats()).token).toEqual({ authorization_code: 0, refresh_token: 0 })
+  expect((await stats()).token).toEqual({ authorization_code: 0, refresh_token: 0, device_code: 0 })
 })
 
 test('a replayed callback URL is refused without a second token request', async ({ page }) => {

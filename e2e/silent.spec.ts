@@ -33,7 +33,7 @@ test('without a refresh token, the token is renewed by prompt=none in a hidden i
   page.on('request', (r) => r.frame() !== page.mainFrame() && frames.push(r.url()))
   const renewed = await page.evaluate(() => window.auth.getAccessToken())
   expect(renewed).not.toBe(before)
-  expect((await stats()).token).toEqual({ authorization_code: 1, refresh_token: 0 })
+  expect((await stats()).token).toEqual({ authorization_code: 1, refresh_token: 0, device_code: 0 })
   expect(frames.some((u) => u.startsWith(`${ISSUER}/auth?`) && u.includes('prompt=none'))).toBe(
     true,
   )

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 
 const core = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url))
 // Raised from 16 / 17.75 KB this session: see the comment on the first budget.
-const TYPICAL_KB = 18.85
-const DPOP_KB = 20.4
+const TYPICAL_KB = 19.6
+const DPOP_KB = 21.1
 const budgets = [
   {
     name: 'typical app (login, callback, getAccessToken, fetch, logout)',
@@ -18,10 +18,12 @@ const budgets = [
     // today's figure so that it can only go down. It rose once, from 16 to 17.9 KB, for the session
     // owner (issue 7: compare-and-set writes, one failure decision with backoff for every caller,
     // logout that clears first, option checks, endpoint scheme checks, the server's clock offset),
-    // then for issues 8, 10 and 12: the default scope narrowed to the server's scopes_supported, the
-    // `metadata` option, `invalid_scope` naming the scopes asked for, the provider hooks' call
+    // then for issues 8, 9, 10 and 12: the default scope narrowed to the server's scopes_supported,
+    // the `metadata` option, `invalid_scope` naming the scopes asked for, the provider hooks' call
     // sites (adapters' code is only in apps using them), server rendering, the token observer's
-    // and idle timeout's hooks (their code loads on demand), response bodies capped at 1 MiB.
+    // and idle timeout's hooks (their code loads on demand), response bodies capped at 1 MiB;
+    // device login, PAR and the COOP-proof popup load on demand too, but oauth4webapi is one
+    // module, so the bundler keeps its device and PAR functions (≈0.33 KB) in the shared chunk.
     limit: TYPICAL_KB * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })
@@ -80,7 +82,7 @@ for (const b of budgets) {
   // Everything a typical app loads over a whole session: the eager code plus the chunks that
   // login, the callback and logout load on demand. Opt-in features (DPoP, silent renewal,
   // UserInfo, the lease for browsers without Web Locks) are reported on their own.
-  const optIn = /^(dpop|silent|userinfo|lease|watch|idle)-/
+  const optIn = /^(dpop|silent|userinfo|lease|watch|idle|device|par|popup)-/
   const all = Object.keys(outputs).filter((f) => f.endsWith('.js'))
   const typical = all.filter((f) => !optIn.test(f.split('/').pop()))
   report(`${b.name}, everything it loads`, gz(typical), b.limit)

@@ -3,8 +3,8 @@
  */
 
 /**
- * @typedef {{ token: { authorization_code: number, refresh_token: number }, revocation: number,
- *   refreshTokenErrors: number }} AuthStats
+ * @typedef {{ token: { authorization_code: number, refresh_token: number, device_code: number },
+ *   revocation: number, refreshTokenErrors: number, deviceSlowDown: number }} AuthStats
  * @typedef {{ path: string, method: string, status: number, get(name: string): string,
  *   set(name: string, value: string): void, remove(name: string): void,
  *   response: { headers: Record<string, unknown> }, body: unknown,
@@ -18,9 +18,10 @@ export const EXPOSED_HEADERS = ['DPoP-Nonce', 'WWW-Authenticate']
 /** @returns {AuthStats} */
 export function createAuthStats() {
   return {
-    token: { authorization_code: 0, refresh_token: 0 },
+    token: { authorization_code: 0, refresh_token: 0, device_code: 0 },
     revocation: 0,
     refreshTokenErrors: 0,
+    deviceSlowDown: 0,
   }
 }
 
@@ -28,8 +29,10 @@ export function createAuthStats() {
 export function resetAuthStats(stats) {
   stats.token.authorization_code = 0
   stats.token.refresh_token = 0
+  stats.token.device_code = 0
   stats.revocation = 0
   stats.refreshTokenErrors = 0
+  stats.deviceSlowDown = 0
 }
 
 /**
@@ -52,10 +55,57 @@ export function countRequests(stats, paths) {
         if (grantType === 'authorization_code' || grantType === 'refresh_token') {
           stats.token[grantType] += 1
         }
+        if (grantType === DEVICE_GRANT) stats.token.device_code += 1
         if (grantType === 'refresh_token' && ctx.status >= 400) stats.refreshTokenErrors += 1
       } else if (ctx.method === 'POST' && ctx.path === paths.revocation) {
         stats.revocation += 1
       }
+    }
+  }
+}
+
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/**
+ * RFC 8628 pacing, which oidc-provider leaves to the deployment: device authorization responses
+ * name the polling `interval` (seconds), and a poll that comes sooner than that after the previous
+ * one for the same device code, while the person has not decided yet, is answered `slow_down`
+ * (counted in `stats.deviceSlowDown`); the code's interval then grows by 5 s, as the client's must.
+ *
+ * @param {AuthStats} stats
+ * @param {{ token: string, device_authorization?: string }} paths
+ * @param {number} interval
+ * @returns {KoaMiddleware}
+ */
+export function paceDeviceFlow(stats, paths, interval) {
+  /** @type {Map<string, { interval: number, last: number }>} */
+  const codes = new Map()
+  const deviceAuthorization = paths.device_authorization ?? '/device/auth'
+  return async (ctx, next) => {
+    await next()
+    if (ctx.method !== 'POST') return
+    const body = /** @type {Record<string, unknown> | undefined} */ (ctx.body)
+    if (
+      ctx.path === deviceAuthorization &&
+      ctx.status === 200 &&
+      typeof body?.device_code === 'string'
+    ) {
+      body.interval = interval
+      codes.set(body.device_code, { interval, last: Date.now() })
+      return
+    }
+    const params = ctx.oidc?.body ?? ctx.oidc?.params
+    if (ctx.path !== paths.token || params?.grant_type !== DEVICE_GRANT) return
+    const code = codes.get(String(params.device_code))
+    if (!code) return
+    const now = Date.now()
+    // 200 ms for the network: a client that waited the interval is never told off.
+    const early = now - code.last < code.interval * 1000 - 200
+    code.last = now
+    if (early && body?.error === 'authorization_pending') {
+      code.interval += 5
+      stats.deviceSlowDown += 1
+      ctx.body = { error: 'slow_down', error_description: 'poll less often (RFC 8628 §3.5)' }
     }
   }
 }

@@ -7,6 +7,8 @@ import {
   advertiseResourceScopes,
   countRequests,
   createAuthStats,
+  DEVICE_GRANT,
+  paceDeviceFlow,
   resetAuthStats,
   restrictCors,
 } from './auth-middleware.mjs'
@@ -16,6 +18,8 @@ import { generateSigningJwks, randomCookieKeys } from './keys.mjs'
 import { modeMiddlewares, providerMode } from './providers.mjs'
 
 export const CLIENT_ID = 'demo-spa'
+/** The same app registered with `require_pushed_authorization_requests` (RFC 9126). */
+export const PAR_CLIENT_ID = 'demo-spa-par'
 export const RESOURCE_SCOPES = ['read', 'write']
 const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
 
@@ -29,6 +33,10 @@ const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email']
  * @property {number} [idTokenTtl] seconds, default 3600
  * @property {boolean} [requireDpopNonce] require server-provided DPoP nonces at the token endpoint
  * @property {boolean} [testHooks] serve /__test/stats and /__test/reset
+ * @property {boolean} [coop] send `Cross-Origin-Opener-Policy: same-origin` on the login, consent
+ *   and device pages, as many providers do (with testHooks: POST /__test/coop?on=1|0 switches it)
+ * @property {number} [deviceInterval] seconds between device-flow polls (RFC 8628 `interval`),
+ *   default 5; earlier polls are answered `slow_down`
  * @property {import('./providers.mjs').ProviderName} [provider] behave like that provider (see
  *   providers.mjs); default: a server that follows the specs
  *
@@ -46,7 +54,7 @@ function demoClient(appOrigins) {
     client_name: 'oauth-spa demo',
     application_type: 'web',
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT],
     response_types: ['code'],
     redirect_uris: appOrigins.flatMap((o) => [
       `${o}/`,
@@ -72,13 +80,18 @@ export async function startAuthServer(opts = {}) {
   /** @type {AuthStats} */
   const stats = { ...createAuthStats(), logout: { count: 0, last: null } }
 
+  const pages = { coop: opts.coop ?? false }
   /** @type {import('node:http').RequestListener | undefined} */
   let providerHandler
   /** @type {import('node:http').RequestListener} */
   const handler = (req, res) => {
     if (opts.testHooks && req.url?.startsWith('/__test/')) {
-      handleTestHook(req, res, appOrigins, stats)
+      handleTestHook(req, res, appOrigins, stats, pages)
       return
+    }
+    // The HTML pages a person sees in a login popup (not the endpoints the app fetches).
+    if (pages.coop && /^\/(interaction|device(?!\/auth)|session\/end)/.test(req.url ?? '')) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
     }
     if (!providerHandler || !mode) {
       sendJson(res, 503, { error: 'temporarily_unavailable' })
@@ -101,6 +114,13 @@ export async function startAuthServer(opts = {}) {
   const listening = await listenLoopback(handler, opts.port ?? 9000)
   const origin = localOrigin(listening.port)
   const client = demoClient(appOrigins)
+  // PAR made mandatory for one client only; the metadata does not say so (it is per client).
+  const parClient = {
+    ...client,
+    client_id: PAR_CLIENT_ID,
+    client_name: 'oauth-spa demo (PAR required)',
+    require_pushed_authorization_requests: true,
+  }
   try {
     mode = providerMode(opts.provider, {
       origin,
@@ -118,7 +138,7 @@ export async function startAuthServer(opts = {}) {
 
   /** @type {Record<string, any>} */
   const config = {
-    clients: [client],
+    clients: [client, parClient],
     responseTypes: ['code'],
     routes,
     findAccount: extraClaims
@@ -149,7 +169,7 @@ export async function startAuthServer(opts = {}) {
     pkce: { required: () => true },
     renderError,
     clientBasedCORS: (_ctx, origin, client) =>
-      client.clientId === CLIENT_ID && appOrigins.includes(origin),
+      [CLIENT_ID, PAR_CLIENT_ID].includes(client.clientId) && appOrigins.includes(origin),
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
     enabledJWA: { dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256', 'Ed25519', 'EdDSA'] },
@@ -188,6 +208,8 @@ export async function startAuthServer(opts = {}) {
         postLogoutSuccessSource,
       },
       userinfo: { enabled: true },
+      // Device authorization grant (RFC 8628): user-code page at /device.
+      deviceFlow: { enabled: true },
       introspection: { enabled: false },
       dPoP: opts.requireDpopNonce
         ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true }
@@ -232,6 +254,7 @@ export async function startAuthServer(opts = {}) {
     provider.use(/** @type {any} */ (middleware))
   }
   provider.use(countRequests(stats, routes))
+  provider.use(paceDeviceFlow(stats, routes, opts.deviceInterval ?? 5))
   provider.use(
     restrictCors(new Set(appOrigins), new Set([routes.token, routes.revocation, routes.userinfo])),
   )
@@ -259,16 +282,21 @@ const AUTO_CONFIRM = `<script>(function(){var f=document.getElementById('op.logo
  * @param {import('node:http').ServerResponse} res
  * @param {string[]} appOrigins
  * @param {AuthStats} stats
+ * @param {{ coop: boolean }} pages
  */
-function handleTestHook(req, res, appOrigins, stats) {
+function handleTestHook(req, res, appOrigins, stats, pages) {
   const preflight = applyCors(req, res, {
     origins: appOrigins,
     methods: ['GET', 'POST'],
     allowHeaders: ['Content-Type'],
   })
   if (preflight) return
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname
-  if (req.method === 'GET' && path === '/__test/stats') {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const path = url.pathname
+  if (req.method === 'POST' && path === '/__test/coop') {
+    pages.coop = url.searchParams.get('on') === '1'
+    sendJson(res, 200, pages)
+  } else if (req.method === 'GET' && path === '/__test/stats') {
     sendJson(res, 200, stats)
   } else if (req.method === 'POST' && path === '/__test/reset') {
     resetAuthStats(stats)

@@ -478,7 +478,8 @@ describe('test hooks', () => {
     expect(reset.status).toBe(200)
     expect(reset.headers.get('access-control-allow-origin')).toBe(APP)
     expect(await (await fetch(`${as.issuer}/__test/stats`)).json()).toEqual({
-      token: { authorization_code: 0, refresh_token: 0 },
+      token: { authorization_code: 0, refresh_token: 0, device_code: 0 },
+      deviceSlowDown: 0,
       revocation: 0,
       refreshTokenErrors: 0,
       logout: { count: 0, last: null },
@@ -501,7 +502,8 @@ describe('test hooks', () => {
     const statsRes = await fetch(`${as.issuer}/__test/stats`, { headers: { origin: APP } })
     expect(statsRes.headers.get('access-control-allow-origin')).toBe(APP)
     const expected = {
-      token: { authorization_code: 1, refresh_token: 2 },
+      token: { authorization_code: 1, refresh_token: 2, device_code: 0 },
+      deviceSlowDown: 0,
       revocation: 1,
       refreshTokenErrors: 1,
       logout: { count: 0, last: null },
@@ -576,5 +578,73 @@ describe('requireDpopNonce', () => {
     } finally {
       await strict.close()
     }
+  })
+})
+
+describe('device flow (RFC 8628) and PAR (RFC 9126)', () => {
+  /** @param {Record<string, string>} body */
+  const post = (path, body, origin = APP) =>
+    fetch(`${as.issuer}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams(body),
+    })
+
+  it('gives a user code with the polling interval, answers pending, and slow_down to early polls', async () => {
+    expect(metadata.device_authorization_endpoint).toBe(`${as.issuer}/device/auth`)
+    const res = await post('/device/auth', { client_id: 'demo-spa', scope: 'openid' })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe(APP)
+    const body = await res.json()
+    expect(body).toMatchObject({ interval: 5, verification_uri: `${as.issuer}/device` })
+    const before = structuredClone(as.stats)
+    const grant = {
+      client_id: 'demo-spa',
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: body.device_code,
+    }
+    // At once, well inside the 5 s interval: too early.
+    const early = await post('/token', grant)
+    expect(early.status).toBe(400)
+    expect((await early.json()).error).toBe('slow_down')
+    expect(as.stats.deviceSlowDown).toBe(before.deviceSlowDown + 1)
+    expect(as.stats.token.device_code).toBe(before.token.device_code + 1)
+  })
+
+  it('registers a client that must use PAR, with CORS for the app at the PAR endpoint', async () => {
+    const pkce = await createPkce()
+    const params = {
+      client_id: 'demo-spa-par',
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: pkce.codeChallenge,
+      code_challenge_method: 'S256',
+      state: 's',
+    }
+    const direct = await fetch(`${as.issuer}/auth?${new URLSearchParams(params)}`, {
+      redirect: 'manual',
+    })
+    expect(direct.headers.get('location') ?? (await direct.text())).toMatch(
+      /invalid_request|pushed/i,
+    )
+    const pushed = await post('/request', params)
+    expect(pushed.status).toBe(201)
+    expect(pushed.headers.get('access-control-allow-origin')).toBe(APP)
+    expect((await pushed.json()).request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
+  })
+})
+
+describe('Cross-Origin-Opener-Policy on the login pages', () => {
+  it('is off by default and switched by the test hook, on pages only', async () => {
+    const page = () =>
+      fetch(`${as.issuer}/device`).then((r) => r.headers.get('cross-origin-opener-policy'))
+    expect(await page()).toBeNull()
+    await fetch(`${as.issuer}/__test/coop?on=1`, { method: 'POST' })
+    expect(await page()).toBe('same-origin')
+    const metadataRes = await fetch(`${as.issuer}/.well-known/openid-configuration`)
+    expect(metadataRes.headers.get('cross-origin-opener-policy')).toBeNull()
+    await fetch(`${as.issuer}/__test/coop?on=0`, { method: 'POST' })
+    expect(await page()).toBeNull()
   })
 })

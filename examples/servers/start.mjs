@@ -19,6 +19,8 @@ import { PROVIDERS } from './providers.mjs'
  * @property {boolean} [asRequireDpopNonce] env AS_REQUIRE_DPOP_NONCE
  * @property {boolean} [apiRequireDpopNonce] env API_REQUIRE_DPOP_NONCE
  * @property {boolean} [testHooks] env TEST_HOOKS
+ * @property {boolean} [coop] env COOP: the login pages send Cross-Origin-Opener-Policy
+ * @property {number} [deviceInterval] env DEVICE_INTERVAL: seconds between device-flow polls
  * @property {import('./providers.mjs').ProviderName} [provider] env PROVIDER: run the
  *   authorization server as a stand-in for auth0, cognito, entra, keycloak or okta
  * @property {NodeJS.ProcessEnv} [env] environment to read, default process.env
@@ -74,6 +76,8 @@ export async function startServers(opts = {}) {
     requireDpopNonce: opts.asRequireDpopNonce ?? flag(env.AS_REQUIRE_DPOP_NONCE) ?? false,
     testHooks,
     provider,
+    coop: opts.coop ?? flag(env.COOP),
+    deviceInterval: opts.deviceInterval ?? int(env.DEVICE_INTERVAL, 'DEVICE_INTERVAL'),
   })
   /** @type {Array<{ close: () => Promise<void> }>} */
   const started = [auth]

@@ -11,6 +11,7 @@ import {
 } from '@oauth-spa/core'
 import { createWalkthrough } from './walkthrough-log'
 import { mountWalkthrough } from './walkthrough-panel'
+import { mountDeviceLogin } from './device-login'
 
 const env = import.meta.env
 const issuer = env.VITE_ISSUER ?? 'http://localhost:9000'
@@ -51,6 +52,12 @@ const useDpop = (localStorage.getItem(DPOP_KEY) ?? env.VITE_DPOP) === '1'
 // default a quarter of it) turns `idleTimeout` on. Off by default; the idle e2e switches it on.
 const idleTimeout = Number(query.get('idle')) || undefined
 const idleWarning = Number(query.get('idle-warning')) || undefined
+// `?par=1`: the client registered with require_pushed_authorization_requests (kept like DPoP, so
+// the callback page uses the same client). `?popupTimeout=<s>`: a short popup wait, for tests.
+const PAR_KEY = 'oauth-spa-demo:par'
+if (query.has('par')) localStorage.setItem(PAR_KEY, query.get('par') === '1' ? '1' : '0')
+const usePar = localStorage.getItem(PAR_KEY) === '1'
+const popupTimeout = Number(query.get('popupTimeout')) || undefined
 
 // The walkthrough observes the SDK through its public options only: the `fetch` and `navigate`
 // it is given, its events and its state.
@@ -58,7 +65,9 @@ const walkthrough = createWalkthrough()
 
 const auth = createAuthClient({
   issuer,
-  clientId: 'demo-spa',
+  clientId: usePar ? 'demo-spa-par' : 'demo-spa',
+  par: usePar,
+  popupTimeout,
   redirectUri: `${location.origin}/callback`,
   silentRedirectUri: `${location.origin}/silent-callback.html`,
   // With a preset, its default scope (Cognito: no offline_access) plus the API's at login.
@@ -99,6 +108,7 @@ function render() {
     $('user-name').textContent = String(state.user.name ?? state.user.sub)
   }
   show('login', state.status === 'unauthenticated')
+  show('login-popup', state.status === 'unauthenticated')
   for (const id of ['call-api', 'create-note', 'call-other', 'logout']) {
     show(id, state.status === 'authenticated')
   }
@@ -147,6 +157,11 @@ async function showAnswer(request: Promise<Response>) {
 }
 
 $('login').onclick = () => auth.login({ returnTo: '/', scope: provider ? apiScope : undefined })
+$('login-popup').onclick = () =>
+  auth.login({ popup: true }).catch(() => {
+    // shown through state.error
+  })
+mountDeviceLogin($('device'), auth)
 $('logout').onclick = () => auth.logout({ returnTo: '/' })
 $('call-api').onclick = () => showAnswer(auth.fetch(`${apiUrl}/api/user-profile`))
 $('create-note').onclick = () =>

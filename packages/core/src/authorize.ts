@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi'
-import type { Ctx } from './context.js'
+import { POPUP_STATE, type Ctx } from './context.js'
 import {
   CallbackError,
   ConfigurationError,
@@ -33,6 +33,7 @@ export async function authorizationUrl(
   opts: LoginOptions,
   redirectUri: string,
   persist: boolean,
+  popup = false,
 ): Promise<{ url: URL; tx: Transaction }> {
   const { cfg } = ctx
   if (
@@ -50,7 +51,8 @@ export async function authorizationUrl(
   const resource = opts.resource ?? cfg.resource
   const tx: Transaction = {
     v: 1,
-    state: oauth.generateRandomState(),
+    // A popup login's state says so: the callback page in the popup hands the response over.
+    state: (popup ? POPUP_STATE : '') + oauth.generateRandomState(),
     verifier: oauth.generateRandomCodeVerifier(),
     nonce: scope.split(' ').includes('openid') ? oauth.generateRandomNonce() : undefined,
     issuer: as.issuer,
@@ -93,8 +95,13 @@ export async function authorizationUrl(
     if (r && !url.searchParams.getAll('resource').includes(r))
       url.searchParams.append('resource', r)
   }
+  // PAR (RFC 9126): the parameters go to the server first; the browser carries a reference.
+  const sent =
+    cfg.par || as.require_pushed_authorization_requests
+      ? await (await import('./par.js')).push(ctx, as, url, DPoP)
+      : url
   if (persist) await saveTransaction(ctx.store, tx, tx.createdAt)
-  return { url, tx }
+  return { url: sent, tx }
 }
 
 /** Exchanges the code (never retried but for a DPoP nonce) and validates the ID token. */
@@ -132,6 +139,21 @@ export async function exchange(
       },
     )
   }, DPoP)
+  return sessionOf(ctx, as, res, DPoP, { scope: tx.scope, key, skew, base })
+}
+
+/**
+ * The session a token response makes (code exchange or device grant): DPoP binding and identity
+ * checks, the user (UserInfo when asked for), the token kept under `key`.
+ */
+export async function sessionOf(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  res: oauth.TokenEndpointResponse,
+  DPoP: oauth.DPoPHandle | undefined,
+  { scope, key, skew, base }: { scope: string; key: string; skew?: number; base?: Session },
+): Promise<[Session, AuthError?]> {
+  const { cfg, client } = ctx
   const claims = oauth.getValidatedIdTokenClaims(res)
   const idClaims = checkTokens(res, claims, DPoP, base?.idClaims) ??
     base?.idClaims ?? { iss: as.issuer, sub: '', aud: cfg.clientId }
@@ -158,7 +180,7 @@ export async function exchange(
     refreshToken: res.refresh_token ?? base?.refreshToken,
     tokens: {
       ...base?.tokens,
-      [key]: toStoredToken(res, cfg.now(), cfg.leeway, tx.scope),
+      [key]: toStoredToken(res, cfg.now(), cfg.leeway, scope),
     },
     dpop: !!DPoP,
     jkt: await DPoP?.calculateThumbprint(),
@@ -177,7 +199,14 @@ export async function login(
   popup?: Window,
 ): Promise<{ returnTo: string } | void> {
   const { redirectUri } = ctx.cfg
-  const { url, tx } = await authorizationUrl(ctx, await ctx.server(), opts, redirectUri, !popup)
+  const { url, tx } = await authorizationUrl(
+    ctx,
+    await ctx.server(),
+    opts,
+    redirectUri,
+    !popup,
+    !!popup,
+  )
   // Storage failed while saving the login: it would not survive the redirect. Say so and stay;
   // the next login() runs in a popup, in this page's memory.
   if (!popup && !ctx.durable())
@@ -186,8 +215,8 @@ export async function login(
     )
   if (!popup) return ctx.cfg.navigate(url.href)
   popup.location.href = url.href
-  const { waitForRedirect } = await import('./silent.js')
-  return finish(ctx, tx, await waitForRedirect(popup, redirectUri))
+  const { waitForPopup } = await import('./popup.js')
+  return finish(ctx, tx, await waitForPopup(ctx.cfg, popup, tx.state, redirectUri))
 }
 
 export async function completeCallback(

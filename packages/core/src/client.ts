@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { resolveConfig, type AuthClientOptions } from './config.js'
-import { LOGIN_POPUP, SILENT_FRAME, type Ctx } from './context.js'
+import { LOGIN_POPUP, POPUP_STATE, SILENT_FRAME, type Ctx } from './context.js'
 import { discover } from './discovery.js'
 import { CallbackError, ConfigurationError, LoginRequiredError, StorageError } from './errors.js'
 import { toAuthError } from './classify.js'
@@ -15,12 +15,11 @@ import type { AuthClient, StorageInfo } from './types.js'
 import type { AccessTokenResult } from './watch.js'
 
 /**
- * Inside our own silent-renewal iframe or login popup, the app leaves the authorization response
- * alone: the window that opened it reads it from the URL.
+ * Inside our own silent-renewal iframe the app leaves the authorization response alone: the
+ * window that made the iframe reads it from the URL. (A login popup's callback page hands it
+ * over: see `handleRedirectCallback`.)
  */
-const delegated = () =>
-  !!window.frameElement?.hasAttribute(SILENT_FRAME) ||
-  (window.name === LOGIN_POPUP && !!window.opener)
+const delegated = () => !!window.frameElement?.hasAttribute(SILENT_FRAME)
 
 const OAUTH_PARAMS = [
   'code',
@@ -91,6 +90,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let dpopHandle: Promise<oauth.DPoPHandle | undefined> | undefined
   let destroyed = false
   let lastCallback: Promise<{ returnTo: string }> | undefined
+  /** Device logins polling: `destroy()` stops them. */
+  const devices = new Set<() => void>()
 
   const browser = inBrowser()
   const owner = createOwner(cfg, store, { type }, browser, {
@@ -277,6 +278,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       let p = ctx.inflight.get(key) as Promise<{ returnTo: string }> | undefined
       if (!p) {
         p = (async () => {
+          // A popup login's response belongs to the window that started it (it holds the PKCE
+          // verifier): handed over, even where COOP cut this popup off from its opener.
+          if (state.startsWith(POPUP_STATE))
+            return (await import('./popup.js')).handOver(cfg, params, state)
           await ready
           return (await import('./authorize.js')).completeCallback(ctx, params, state)
         })().catch((err) => {
@@ -285,6 +290,21 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         ctx.inflight.set(key, p) // kept: the same response handled twice has one outcome
       }
       return (lastCallback = p)
+    },
+
+    async deviceLogin(opts = {}) {
+      try {
+        await ready
+        const d = await (await import('./device.js')).deviceLogin(ctx, opts)
+        devices.add(d.cancel)
+        d.result.then(
+          () => devices.delete(d.cancel),
+          () => devices.delete(d.cancel),
+        )
+        return d
+      } catch (err) {
+        throw owner.report(toAuthError(err, 'Device login'))
+      }
     },
 
     getAccessToken: async (opts) => (await getAccessToken(opts)).accessToken,
@@ -311,6 +331,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     destroy() {
       // No epoch bump: a refresh already spent at the server must still be written down.
       destroyed = true
+      devices.forEach((cancel) => cancel())
       sched.stop()
       idle?.stop()
       owner.destroy()

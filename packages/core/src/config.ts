@@ -67,6 +67,14 @@ export interface AuthClientOptions {
   idleTimeout?: number
   /** Seconds before `idleTimeout` at which `idle-warning` is emitted. Default: a quarter, at most 60. */
   idleWarning?: number
+  /**
+   * Push the authorization parameters first (PAR, RFC 9126) and send the browser with
+   * `client_id` and `request_uri` only. Default: only when the server's metadata says
+   * `require_pushed_authorization_requests`.
+   */
+  par?: boolean
+  /** Seconds a login popup may take before `login()` gives up (`TimeoutError`). Default 300. */
+  popupTimeout?: number
   /** Per-request timeout in milliseconds. Default 10000. */
   timeout?: number
   /** Accepted clock difference with the server, in seconds, for ID token checks. Default 300. */
@@ -118,6 +126,8 @@ export type Config = Required<
     | 'dpop'
     | 'idleTimeout'
     | 'idleWarning'
+    | 'par'
+    | 'popupTimeout'
   > & {
     /** The provider adapter's hooks (see providers.ts). */
     provider?: ProviderHooks
@@ -155,11 +165,11 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
     (v) => typeof v === 'string',
   ],
   [
-    'leeway timeout clockTolerance discoveryTtl idleTimeout idleWarning'.split(' '),
+    'leeway timeout clockTolerance discoveryTtl idleTimeout idleWarning popupTimeout'.split(' '),
     'a number ≥ 0',
     (v) => typeof v === 'number' && v >= 0 && v < Infinity,
   ],
-  ['autoRefresh fetchUserInfo'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
+  ['autoRefresh fetchUserInfo par'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
   [
     'dpop now fetch setTimeout clearTimeout navigate'.split(' '),
     "a function (DPoP: import { dpop } from '@oauth-spa/core')",

@@ -9,6 +9,9 @@ export type AuthErrorCode =
   | 'storage_error'
   | 'dpop_error'
   | 'internal_error'
+  | 'access_denied'
+  | 'expired_token'
+  | 'aborted'
 
 /**
  * Base class: `switch (err.code)` narrows to the subclass. Messages never contain tokens,
@@ -116,4 +119,19 @@ export const nonceNotReadable = (origin: string): DPoPError =>
 export class InternalError extends AuthError {
   override readonly code = 'internal_error'
   override name = 'InternalError'
+}
+
+/**
+ * How a device login ended without a session: `access_denied` (the person said no on the other
+ * device), `expired_token` (the code ran out before anyone approved: start again) or `aborted`
+ * (`cancel()`, or the client was destroyed). The `code` itself says which.
+ */
+export class DeviceLoginError extends AuthError {
+  override name = 'DeviceLoginError'
+  constructor(
+    override readonly code: 'access_denied' | 'expired_token' | 'aborted',
+    message: string,
+  ) {
+    super(message)
+  }
 }

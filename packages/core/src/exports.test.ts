@@ -8,6 +8,7 @@ test('public exports', () => {
     'CallbackError',
     'ConfigurationError',
     'DPoPError',
+    'DeviceLoginError',
     'InternalError',
     'LoginRequiredError',
     'NetworkError',

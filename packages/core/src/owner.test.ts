@@ -9,7 +9,8 @@ import {
   type TokenStore,
 } from './index.js'
 import { internals } from './internals.js'
-import { waitForRedirect } from './silent.js'
+import { waitForPopup } from './popup.js'
+import { resolveConfig } from './config.js'
 import { b64uJson, decodeJwt, deferred, FakeServer, oauthError } from './test/fake-server.js'
 import {
   clock,
@@ -303,8 +304,14 @@ describe('blocked silent renewal and popups end (bug 8)', () => {
     vi.useFakeTimers()
     try {
       const popup = { closed: false, location: { href: 'about:blank' }, close: vi.fn() }
+      const cfg = resolveConfig({
+        issuer: 'https://as.example',
+        clientId: 'c',
+        redirectUri: 'http://localhost:5173/cb',
+        popupTimeout: 1,
+      })
       const wait = errorOf(
-        waitForRedirect(popup as unknown as Window, 'http://localhost:5173/cb', 1000),
+        waitForPopup(cfg, popup as unknown as Window, 'p.s', 'http://localhost:5173/cb'),
       )
       await vi.advanceTimersByTimeAsync(1200)
       expect(await wait).toMatchObject({ code: 'timeout' })

@@ -1,5 +1,5 @@
 import { SILENT_FRAME } from './context.js'
-import { CallbackError, LoginRequiredError, TimeoutError } from './errors.js'
+import { LoginRequiredError, TimeoutError } from './errors.js'
 
 /**
  * The URL of `win` once it is back on `redirectUri`, else `undefined`. While the window is on the
@@ -57,46 +57,5 @@ export function silentAuthorize(
     }
     iframe.src = url.href
     document.body.appendChild(iframe)
-  })
-}
-
-/** How long a person may take to sign in in the login popup. */
-export const POPUP_TIMEOUT = 300_000
-
-/**
- * Waits until `popup` is back on `redirectUri`, then closes it and resolves with the response.
- * Gives up after `timeoutMs` (a popup left open and forgotten must not hold the login forever).
- */
-export function waitForRedirect(
-  popup: Window,
-  redirectUri: string,
-  timeoutMs = POPUP_TIMEOUT,
-): Promise<URLSearchParams> {
-  const expected = new URL(redirectUri)
-  const started = Date.now()
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (Date.now() - started > timeoutMs) {
-        clearInterval(poll)
-        popup.close()
-        return reject(
-          new TimeoutError('The login popup was not completed in time: call login() again.'),
-        )
-      }
-      if (popup.closed) {
-        clearInterval(poll)
-        return reject(
-          new CallbackError(
-            'The login window was closed before the login finished.',
-            'popup_closed',
-          ),
-        )
-      }
-      const here = backOn(popup, expected)
-      if (!here?.searchParams.has('state')) return
-      clearInterval(poll)
-      popup.close()
-      resolve(here.searchParams)
-    }, 100)
   })
 }

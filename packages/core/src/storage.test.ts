@@ -283,9 +283,25 @@ describe('login in a popup', () => {
   test('a closed popup ends the login with a CallbackError', async () => {
     const server = new FakeServer()
     const auth = makeClient(server, { storage: 'memory' })
-    const popup = { closed: false, location: { href: 'about:blank' }, close: () => {} }
+    let href = 'about:blank'
+    const popup = {
+      closed: false,
+      // On the server's pages the URL cannot be read (cross-origin).
+      location: {
+        get href() {
+          if (href.startsWith('https://as.example/')) throw new DOMException('cross-origin')
+          return href
+        },
+        set href(v: string) {
+          href = v
+        },
+      },
+      close: () => {},
+    }
     const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
     const pending = auth.login({ popup: true })
+    await until(() => href.startsWith('https://as.example/'))
+    await settle(250) // seen on the server's page
     popup.closed = true
     await expect(pending).rejects.toMatchObject({ code: 'callback_error', reason: 'popup_closed' })
     open.mockRestore()
@@ -303,36 +319,36 @@ describe('login in a popup', () => {
 
   test('a forged response in the popup (another state) is refused without a token request', async () => {
     const server = new FakeServer()
-    const auth = makeClient(server, { storage: 'memory' })
+    const auth = makeClient(server, { storage: 'memory', popupTimeout: 1 })
     const popup = { closed: false, location: { href: 'about:blank' }, close: () => {} }
     const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
     const pending = auth.login({ popup: true })
     await until(() => popup.location.href.startsWith('https://as.example/'))
     popup.location.href =
       'http://localhost:5173/callback?code=evil&state=forged&iss=https%3A%2F%2Fas.example'
-    await expect(pending).rejects.toBeInstanceOf(Error)
+    // Not the login's state: ignored; the wait ends at the timeout.
+    await expect(pending).rejects.toMatchObject({ code: 'timeout' })
     open.mockRestore()
     expect(server.tokenRequests).toHaveLength(0)
   })
 
-  test('the app loaded inside the login popup leaves the response alone', async () => {
+  test('the app loaded inside the silent-renewal iframe leaves the response alone', async () => {
     const server = new FakeServer()
     const auth = makeClient(server)
-    const name = window.name
-    const opener = Object.getOwnPropertyDescriptor(window, 'opener')
-    window.name = 'oauth-spa-login'
-    Object.defineProperty(window, 'opener', { value: {}, configurable: true })
+    const frame = Object.getOwnPropertyDescriptor(window, 'frameElement')
+    const marked = document.createElement('iframe')
+    marked.setAttribute('data-oauth-spa-silent', '')
+    Object.defineProperty(window, 'frameElement', { value: marked, configurable: true })
     try {
       history.replaceState(null, '', '/callback?code=c&state=s')
       expect(auth.isCallback()).toBe(false)
       await expect(auth.handleRedirectCallback()).rejects.toMatchObject({
         reason: 'in_helper_window',
       })
-      expect(location.search).toBe('?code=c&state=s') // untouched, for the opener to read
+      expect(location.search).toBe('?code=c&state=s') // untouched, for the parent to read
     } finally {
-      window.name = name
-      if (opener) Object.defineProperty(window, 'opener', opener)
-      else delete (window as { opener?: unknown }).opener
+      if (frame) Object.defineProperty(window, 'frameElement', frame)
+      else delete (window as { frameElement?: unknown }).frameElement
     }
   })
 })

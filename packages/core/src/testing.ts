@@ -1,4 +1,4 @@
-import { AuthError, CallbackError, LoginRequiredError } from './errors.js'
+import { AuthError, CallbackError, DeviceLoginError, LoginRequiredError } from './errors.js'
 import type { AllowedOrigin } from './fetch.js'
 import type { User } from './session.js'
 import { watchAccessToken } from './watch.js'
@@ -6,6 +6,8 @@ import type {
   AuthClient,
   AuthEvents,
   AuthState,
+  DeviceLogin,
+  DeviceLoginOptions,
   GetAccessTokenOptions,
   LoginOptions,
   LogoutOptions,
@@ -43,7 +45,7 @@ export interface SignInOptions {
 
 /** Methods whose next call {@link TestAuthClient.failNext} can make fail. */
 export type FailableMethod =
-  'login' | 'logout' | 'handleRedirectCallback' | 'getAccessToken' | 'fetch'
+  'login' | 'logout' | 'handleRedirectCallback' | 'getAccessToken' | 'fetch' | 'deviceLogin'
 
 /** Every call made to the client, with its arguments, oldest first. */
 export interface TestAuthCalls {
@@ -51,6 +53,7 @@ export interface TestAuthCalls {
   logout: (LogoutOptions | undefined)[]
   getAccessToken: (GetAccessTokenOptions | undefined)[]
   handleRedirectCallback: (string | undefined)[]
+  deviceLogin: (DeviceLoginOptions | undefined)[]
   /** Each request as it was sent on (with the `Authorization` header when one was added). */
   fetch: Request[]
 }
@@ -78,6 +81,13 @@ export interface TestAuthClient extends AuthClient {
    * client does; a failed `logout` still ends the session locally.
    */
   failNext(method: FailableMethod, error?: AuthError): void
+  /**
+   * Plays the person approving the pending `deviceLogin()` on their phone: signs in as `user`
+   * and resolves its `result`.
+   */
+  approveDeviceLogin(user?: Partial<User>): void
+  /** Ends the pending `deviceLogin()`: `result` rejects with a `DeviceLoginError` of `code`. */
+  denyDeviceLogin(code?: 'access_denied' | 'expired_token'): void
   readonly calls: TestAuthCalls
 }
 
@@ -148,7 +158,9 @@ export function createTestAuthClient(init: TestAuthClientInit = {}): TestAuthCli
     getAccessToken: [],
     handleRedirectCallback: [],
     fetch: [],
+    deviceLogin: [],
   }
+  let device: { settle(error?: DeviceLoginError): void } | undefined
 
   let state: AuthState = {
     status: 'loading',
@@ -284,6 +296,32 @@ export function createTestAuthClient(init: TestAuthClientInit = {}): TestAuthCli
     // The real observer, over this double's getAccessToken and state.
     watchAccessToken: (options, listener) => watchAccessToken(client, options ?? {}, listener),
 
+    async deviceLogin(options) {
+      calls.deviceLogin.push(options)
+      const failure = nextFailure('deviceLogin')
+      if (failure) throw report(failure)
+      device?.settle(new DeviceLoginError('aborted', 'Replaced by a new device login.'))
+      let settle!: (error?: DeviceLoginError) => void
+      const result = new Promise<void>((resolve, reject) => {
+        settle = (error) => {
+          if (current !== device) return
+          device = undefined
+          if (error) reject(error)
+          else resolve()
+        }
+      })
+      result.catch(() => {}) // a test that never looks at `result` must not see a rejection
+      const current = (device = { settle })
+      return {
+        userCode: 'TEST-CODE',
+        verificationUri: 'https://as.example/device',
+        verificationUriComplete: 'https://as.example/device?user_code=TEST-CODE',
+        expiresAt: now() + 600_000,
+        result,
+        cancel: () => settle(new DeviceLoginError('aborted', 'The device login was cancelled.')),
+      } satisfies DeviceLogin
+    },
+
     async getAccessToken(options) {
       calls.getAccessToken.push(options)
       const failure = nextFailure('getAccessToken')
@@ -355,6 +393,17 @@ export function createTestAuthClient(init: TestAuthClientInit = {}): TestAuthCli
       ),
     ) {
       refreshFailure = error
+    },
+    approveDeviceLogin(user) {
+      if (!device) throw new TypeError('approveDeviceLogin() needs a pending deviceLogin().')
+      client.signIn(user)
+      device.settle()
+    },
+    denyDeviceLogin(code = 'access_denied') {
+      if (!device) throw new TypeError('denyDeviceLogin() needs a pending deviceLogin().')
+      const error = new DeviceLoginError(code, `The device login ended (${code}) (test double).`)
+      device.settle(error)
+      report(error)
     },
     failNext(method, error = new AuthError(`${method}() failed (test double).`)) {
       failures.set(method, [...(failures.get(method) ?? []), error])

@@ -70,6 +70,34 @@ export interface LogoutOptions {
   localOnly?: boolean
 }
 
+export interface DeviceLoginOptions {
+  /** More scopes than the configured ones. */
+  scope?: string
+}
+
+/**
+ * A device login under way (RFC 8628): show `userCode` and `verificationUri` (or a QR code of
+ * `verificationUriComplete`) and wait for `result`. The device code itself stays in memory.
+ */
+export interface DeviceLogin {
+  /** The code the person types on their phone or computer. Show it as text. */
+  userCode: string
+  /** Where to type it (an https URL of the authorization server). */
+  verificationUri: string
+  /** The same page with the code filled in: the QR code's content. Not every server sends one. */
+  verificationUriComplete?: string
+  /** When the code runs out (ms, local clock). */
+  expiresAt: number
+  /**
+   * Resolves once the person approved and the session is stored (as after `login()`: refreshed,
+   * shared across tabs, `loggedIn` event). Rejects with a `DeviceLoginError` whose `code` is
+   * `access_denied`, `expired_token` or `aborted`, or with another `AuthError` (network, server).
+   */
+  result: Promise<void>
+  /** Stops polling; `result` rejects with `code: 'aborted'`. */
+  cancel(): void
+}
+
 export interface AuthClient {
   /** Resolves once the stored session has been read (no network). */
   readonly ready: Promise<void>
@@ -82,6 +110,12 @@ export interface AuthClient {
    * with `popup` logs in in a popup and resolves with `{ returnTo }` when done.
    */
   login(options?: LoginOptions): Promise<{ returnTo: string } | void>
+  /**
+   * Device authorization grant (RFC 8628), for screens without a keyboard: resolves once the
+   * server gave a code to show; `result` settles when the person approved or denied it on
+   * another device. Loaded on demand.
+   */
+  deviceLogin(options?: DeviceLoginOptions): Promise<DeviceLogin>
   /** True when `url` (default: the current one) is an authorization response. */
   isCallback(url?: string): boolean
   /**

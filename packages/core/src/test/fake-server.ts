@@ -88,6 +88,10 @@ export class FakeServer {
   readonly tokenReplies: Reply[] = []
   readonly revocationReplies: Reply[] = []
   readonly apiReplies: Reply[] = []
+  readonly deviceReplies: Reply[] = []
+  readonly parReplies: Reply[] = []
+  /** Parameters pushed to the PAR endpoint, by `request_uri`. */
+  readonly pushed = new Map<string, URLSearchParams>()
   idTokenOnRefresh: boolean
   tokenType: string | undefined
   expiresIn: number
@@ -106,6 +110,8 @@ export class FakeServer {
       authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/token`,
       revocation_endpoint: `${base}/revoke`,
+      device_authorization_endpoint: `${base}/device/auth`,
+      pushed_authorization_request_endpoint: `${base}/par`,
       end_session_endpoint: `${base}/logout`,
       jwks_uri: `${base}/jwks`,
       response_types_supported: ['code'],
@@ -152,6 +158,10 @@ export class FakeServer {
       return new Response('not found', { status: 404 })
     }
     if (at('token_endpoint')) return (this.tokenReplies.shift() ?? defaultToken)(rec, this)
+    if (at('device_authorization_endpoint'))
+      return (this.deviceReplies.shift() ?? defaultDevice)(rec, this)
+    if (at('pushed_authorization_request_endpoint'))
+      return (this.parReplies.shift() ?? defaultPar)(rec, this)
     if (at('revocation_endpoint')) {
       return (this.revocationReplies.shift() ?? (() => new Response(null, { status: 200 })))(
         rec,
@@ -174,6 +184,14 @@ export class FakeServer {
   /** The user logs in at the authorization endpoint: returns the callback URL the server redirects to. */
   authorize(authorizationUrl: string, extra: Record<string, string> = {}): string {
     const u = new URL(authorizationUrl)
+    // PAR: the browser brought a reference to parameters pushed before.
+    const ref = u.searchParams.get('request_uri')
+    if (ref) {
+      const pushed = this.pushed.get(ref)
+      if (!pushed) throw new Error(`unknown request_uri ${ref}`)
+      this.pushed.delete(ref)
+      u.search = `?${pushed}`
+    }
     const code = `code-${++this.counter}-${crypto.randomUUID()}`
     this.codes.set(code, {
       nonce: u.searchParams.get('nonce') ?? undefined,
@@ -224,7 +242,11 @@ export class FakeServer {
       expires_in: this.expiresIn,
       refresh_token: `rt-${n}-${crypto.randomUUID()}`,
     }
-    if (grant === 'authorization_code' || (grant === 'refresh_token' && this.idTokenOnRefresh)) {
+    if (
+      grant === 'authorization_code' ||
+      grant === DEVICE_GRANT ||
+      (grant === 'refresh_token' && this.idTokenOnRefresh)
+    ) {
       body.id_token = idToken({
         iss: this.issuer,
         aud: req.form.get('client_id') ?? this.clientId,
@@ -245,6 +267,25 @@ export class FakeServer {
 }
 
 const defaultToken: Reply = (req, server) => server.issue(req)
+
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+let devices = 0
+const defaultDevice: Reply = () =>
+  json({
+    device_code: `dc-${++devices}-${crypto.randomUUID()}`,
+    user_code: 'WDJB-MJHT',
+    verification_uri: 'https://as.example/device',
+    verification_uri_complete: 'https://as.example/device?user_code=WDJB-MJHT',
+    expires_in: 600,
+    interval: 5,
+  })
+
+const defaultPar: Reply = (req, server) => {
+  const requestUri = `urn:ietf:params:oauth:request_uri:${crypto.randomUUID()}`
+  server.pushed.set(requestUri, req.form)
+  return json({ request_uri: requestUri, expires_in: 60 }, 201)
+}
 
 /** A reply that waits until `release()` is called. */
 export function deferred(reply: Reply = defaultToken): {

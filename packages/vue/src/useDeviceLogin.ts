@@ -1,0 +1,81 @@
+import { getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ShallowRef } from 'vue'
+import type { AuthClient, AuthError, DeviceLogin, DeviceLoginOptions } from '@oauth-spa/core'
+import { useAuthClient } from './createAuthPlugin.js'
+
+export type DeviceLoginStatus = 'idle' | 'starting' | 'pending' | 'approved' | 'failed'
+
+export interface UseDeviceLoginResult {
+  /** Asks the server for a code (`client.deviceLogin(options)`); a running one is cancelled. */
+  start(options?: DeviceLoginOptions): Promise<void>
+  /** Stops waiting: `status` becomes `'failed'` with an `aborted` error. */
+  cancel(): void
+  status: Readonly<ShallowRef<DeviceLoginStatus>>
+  /** Show as text. */
+  userCode: Readonly<ShallowRef<string | undefined>>
+  verificationUri: Readonly<ShallowRef<string | undefined>>
+  /** For a QR code; not every server sends one. */
+  verificationUriComplete: Readonly<ShallowRef<string | undefined>>
+  expiresAt: Readonly<ShallowRef<number | undefined>>
+  /** `DeviceLoginError` (`access_denied`, `expired_token`, `aborted`) or another `AuthError`. */
+  error: Readonly<ShallowRef<AuthError | null>>
+}
+
+/**
+ * A device login (RFC 8628) for screens without a keyboard: `start()`, show `userCode` and
+ * `verificationUri` (or a QR code of `verificationUriComplete`), and the session appears in
+ * `useAuth()` once approved. Leaving the component cancels it.
+ *
+ * @example
+ * ```ts
+ * const { start, userCode, verificationUri, status } = useDeviceLogin()
+ * ```
+ */
+export function useDeviceLogin(client: AuthClient = useAuthClient()): UseDeviceLoginResult {
+  const status = shallowRef<DeviceLoginStatus>('idle')
+  const userCode = shallowRef<string>()
+  const verificationUri = shallowRef<string>()
+  const verificationUriComplete = shallowRef<string>()
+  const expiresAt = shallowRef<number>()
+  const error = shallowRef<AuthError | null>(null)
+  let current: DeviceLogin | undefined
+
+  const show = (d: DeviceLogin | undefined, next: DeviceLoginStatus, err: AuthError | null) => {
+    status.value = next
+    userCode.value = d?.userCode
+    verificationUri.value = d?.verificationUri
+    verificationUriComplete.value = d?.verificationUriComplete
+    expiresAt.value = d?.expiresAt
+    error.value = err
+  }
+  if (getCurrentScope()) onScopeDispose(() => current?.cancel())
+
+  async function start(options?: DeviceLoginOptions) {
+    current?.cancel()
+    current = undefined
+    show(undefined, 'starting', null)
+    let d: DeviceLogin
+    try {
+      d = await client.deviceLogin(options)
+    } catch (err) {
+      show(undefined, 'failed', err as AuthError)
+      return
+    }
+    current = d
+    show(d, 'pending', null)
+    d.result.then(
+      () => current === d && show(undefined, 'approved', null),
+      (err: AuthError) => current === d && show(undefined, 'failed', err),
+    )
+  }
+
+  return {
+    start,
+    cancel: () => current?.cancel(),
+    status: shallowReadonly(status),
+    userCode: shallowReadonly(userCode),
+    verificationUri: shallowReadonly(verificationUri),
+    verificationUriComplete: shallowReadonly(verificationUriComplete),
+    expiresAt: shallowReadonly(expiresAt),
+    error: shallowReadonly(error),
+  }
+}
