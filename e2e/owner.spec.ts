@@ -48,6 +48,7 @@ test('the token endpoint answering 503 Retry-After: 5 to a UI polling 4×/s: at 
       headers: {
         'retry-after': '5',
         'access-control-allow-origin': APP,
+        'access-control-expose-headers': 'Retry-After',
         'content-type': 'text/plain',
       },
       body: 'down for maintenance',

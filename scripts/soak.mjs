@@ -314,7 +314,7 @@ console.log(
 console.log(`SOAK_RESULT ${JSON.stringify(figures)}`)
 for (const e of unexpected.slice(0, 10)) console.log(`  error in ${e.tab}: ${e.name}: ${e.message}`)
 
-const broken = [
+const invariants = [
   rotations < 1 && 'no rotation happened',
   perRotation !== 1 && 'a refresh token was presented more than once',
   figures.invalidGrant > 0 && 'invalid_grant',
@@ -323,7 +323,10 @@ const broken = [
   figures.unexpectedErrors > 0 && 'unexpected errors',
   figures.refreshRequestsAtServer !== figures.refreshRequests &&
     'refresh requests seen ≠ counted by the server',
-].filter(Boolean)
+]
+const broken = invariants.filter(Boolean)
+// For .ci/run's closing line.
+console.log(`check soak: ${invariants.length - broken.length} passed, ${broken.length} failed`)
 
 await context.close()
 await browser.close()

@@ -72,7 +72,7 @@ export async function startApiServer(opts) {
       origins: appOrigins,
       methods: ['GET', 'POST'],
       allowHeaders: ['Authorization', 'DPoP', 'Content-Type'],
-      exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce'],
+      exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Retry-After'],
     })
     if (preflight) return
 

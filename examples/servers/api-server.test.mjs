@@ -515,7 +515,9 @@ describe('CORS and test hooks', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull()
 
     const res = await fetch(profileUrl, { headers: { origin: APP } })
-    expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, DPoP-Nonce')
+    expect(res.headers.get('access-control-expose-headers')).toBe(
+      'WWW-Authenticate, DPoP-Nonce, Retry-After',
+    )
   })
 
   it('records requests without tokens; reset clears', async () => {

@@ -12,8 +12,11 @@
  * @typedef {(ctx: KoaContext, next: () => Promise<void>) => Promise<void>} KoaMiddleware
  */
 
-/** Headers a browser app must be able to read on token/revocation/userinfo responses. */
-export const EXPOSED_HEADERS = ['DPoP-Nonce', 'WWW-Authenticate']
+/**
+ * Headers a browser app must be able to read on token/revocation/userinfo responses; Retry-After
+ * too, or the browser hides a 429/503's wait from the SDK's backoff.
+ */
+export const EXPOSED_HEADERS = ['DPoP-Nonce', 'WWW-Authenticate', 'Retry-After']
 
 /** @returns {AuthStats} */
 export function createAuthStats() {

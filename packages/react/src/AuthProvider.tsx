@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react'
-import type { AuthClient } from '@oauth-spa/core'
+import type { AuthClient, AuthState } from '@oauth-spa/core'
 
 const AuthContext = createContext<AuthClient | null>(null)
 
@@ -32,4 +32,20 @@ export function useAuthClient(): AuthClient {
     )
   }
   return client
+}
+
+const serverStates = new WeakMap<AuthClient, AuthState>()
+
+/**
+ * What the server rendered: a client on the server is always `loading`. React hydrates with it
+ * (then renders the client's own state), so a session read before hydration is no mismatch.
+ */
+export const serverState = (client: AuthClient) => (): AuthState => {
+  let state = serverStates.get(client)
+  if (!state) {
+    const { storage } = client.getState()
+    state = { status: 'loading', user: null, expiresAt: null, error: null, storage }
+    serverStates.set(client, state)
+  }
+  return state
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useSyncExternalStore, type ReactNode } from 'react'
 import type { LoginOptions } from '@oauth-spa/core'
-import { useAuthClient } from './AuthProvider.js'
+import { serverState, useAuthClient } from './AuthProvider.js'
 
 export interface RequireAuthProps {
   children?: ReactNode
@@ -36,7 +36,7 @@ export function RequireAuth({
   loginOptions,
 }: RequireAuthProps) {
   const client = useAuthClient()
-  const { status } = useSyncExternalStore(client.subscribe, client.getState, client.getState)
+  const { status } = useSyncExternalStore(client.subscribe, client.getState, serverState(client))
   const props = useRef({ returnTo, loginOptions })
   useEffect(() => {
     props.current = { returnTo, loginOptions }

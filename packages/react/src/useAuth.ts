@@ -1,6 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import type { AuthClient, AuthState } from '@oauth-spa/core'
-import { useAuthClient } from './AuthProvider.js'
+import { serverState, useAuthClient } from './AuthProvider.js'
 
 /** The client's state snapshot, plus its `login` and `logout`. */
 export type UseAuthResult = AuthState & {
@@ -21,7 +21,7 @@ export type UseAuthResult = AuthState & {
  */
 export function useAuth(): UseAuthResult {
   const client = useAuthClient()
-  const state = useSyncExternalStore(client.subscribe, client.getState, client.getState)
+  const state = useSyncExternalStore(client.subscribe, client.getState, serverState(client))
   const actions = useMemo(
     () => ({
       login: (options?: Parameters<AuthClient['login']>[0]) => client.login(options),

@@ -18,9 +18,27 @@ export function createAuthPlugin(client: AuthClient): Plugin {
   return {
     install(app) {
       app.provide(AuthClientKey, client)
+      // `app.mount` into server-rendered HTML hydrates it, and a client on the server rendered
+      // `loading`: components start from that, then show the client's state once mounted.
+      const mounting = { hydrating: false }
+      app.provide(MountingKey, mounting)
+      const mount = app.mount
+      app.mount = (...args: Parameters<typeof mount>) => {
+        const [target] = args
+        const el = typeof target === 'string' ? document.querySelector(target) : target
+        mounting.hydrating = !!el?.hasChildNodes()
+        try {
+          return mount(...args)
+        } finally {
+          mounting.hydrating = false
+        }
+      }
     },
   }
 }
+
+/** Whether the app is hydrating server-rendered HTML right now. */
+export const MountingKey: InjectionKey<{ hydrating: boolean }> = Symbol('oauth-spa mounting')
 
 /** The client provided by {@link createAuthPlugin}; call it in `setup()`. Throws when there is none. */
 export function useAuthClient(): AuthClient {

@@ -1,6 +1,15 @@
-import { getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ShallowRef } from 'vue'
+import {
+  getCurrentInstance,
+  getCurrentScope,
+  inject,
+  onMounted,
+  onScopeDispose,
+  shallowReadonly,
+  shallowRef,
+  type ShallowRef,
+} from 'vue'
 import type { AuthClient, AuthState } from '@oauth-spa/core'
-import { useAuthClient } from './createAuthPlugin.js'
+import { MountingKey, useAuthClient } from './createAuthPlugin.js'
 
 export interface UseAuthResult {
   /** The client's current snapshot; replaced (never mutated) when it changes. */
@@ -21,7 +30,16 @@ export interface UseAuthResult {
  * ```
  */
 export function useAuth(client: AuthClient = useAuthClient()): UseAuthResult {
-  const state = shallowRef(client.getState())
+  const current = client.getState()
+  // Hydrating server HTML (rendered `loading`): start from that, show the real state once mounted.
+  const hydrating =
+    !!getCurrentInstance() && inject(MountingKey, null)?.hydrating && current.status !== 'loading'
+  const state = shallowRef<AuthState>(
+    hydrating
+      ? { status: 'loading', user: null, expiresAt: null, error: null, storage: current.storage }
+      : current,
+  )
+  if (hydrating) onMounted(() => (state.value = client.getState()))
   // Not on the server: nothing unmounts there, so a listener would outlive the request.
   if (typeof window !== 'undefined') {
     const unsubscribe = client.subscribe(() => {
