@@ -10,7 +10,7 @@ import {
 } from './errors.js'
 import { toAuthError } from './classify.js'
 import { defaultScope, type ProviderError } from './providers.js'
-import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
+import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
 import { checkTokens, tokenKey, toStoredToken, userOf, type Session } from './session.js'
 import {
@@ -128,15 +128,20 @@ export async function exchange(
     )
     // Validation below, and DPoP proofs from now on, use the server's clock.
     ctx.skew((skew = await serverClockOffset(response, cfg.now())))
-    return oauth.processAuthorizationCodeResponse(
-      cfg.provider ? await cfg.provider.forTokens(as, response) : as,
-      client,
+    return signed(
+      cfg,
+      as,
       response,
-      {
-        expectedNonce: tx.nonce ?? oauth.expectNoNonce,
-        requireIdToken: !!tx.nonce,
-        maxAge: tx.maxAge,
-      },
+      await oauth.processAuthorizationCodeResponse(
+        cfg.provider ? await cfg.provider.forTokens(as, response) : as,
+        client,
+        response,
+        {
+          expectedNonce: tx.nonce ?? oauth.expectNoNonce,
+          requireIdToken: !!tx.nonce,
+          maxAge: tx.maxAge,
+        },
+      ),
     )
   }, DPoP)
   return sessionOf(ctx, as, res, DPoP, { scope: tx.scope, key, skew, base })

@@ -1,5 +1,6 @@
 import type { TokenStore } from './storage.js'
 import type { DPoPLoader } from './dpop.js'
+import type { IdTokenVerifier } from './signature.js'
 import { ConfigurationError } from './errors.js'
 import {
   hooksOf,
@@ -75,6 +76,12 @@ export interface AuthClientOptions {
   par?: boolean
   /** Seconds a login popup may take before `login()` gives up (`TimeoutError`). Default 300. */
   popupTimeout?: number
+  /**
+   * Check each ID token's signature against the server's JWKS (`jwks_uri`): pass the exported
+   * `verifyIdTokenSignature`. Off by default: an ID token straight from the token endpoint over TLS
+   * may go unchecked (OpenID Connect Core §3.1.3.7); its claims always are.
+   */
+  verifyIdTokenSignature?: IdTokenVerifier
   /** Per-request timeout in milliseconds. Default 10000. */
   timeout?: number
   /** Accepted clock difference with the server, in seconds, for ID token checks. Default 300. */
@@ -127,6 +134,7 @@ export type Config = Required<
     | 'idleTimeout'
     | 'idleWarning'
     | 'par'
+    | 'verifyIdTokenSignature'
     | 'popupTimeout'
   > & {
     /** The provider adapter's hooks (see providers.ts). */
@@ -171,8 +179,8 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
   ],
   ['autoRefresh fetchUserInfo par'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
   [
-    'dpop now fetch setTimeout clearTimeout navigate'.split(' '),
-    "a function (DPoP: import { dpop } from '@oauth-spa/core')",
+    'dpop verifyIdTokenSignature now fetch setTimeout clearTimeout navigate'.split(' '),
+    "a function (the exported one: import { dpop, verifyIdTokenSignature } from '@oauth-spa/core')",
     (v) => typeof v === 'function',
   ],
   [

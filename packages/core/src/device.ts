@@ -10,7 +10,7 @@ import {
   NetworkError,
   type AuthError,
 } from './errors.js'
-import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
+import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import type { Session } from './session.js'
 import type { DeviceLogin, DeviceLoginOptions } from './types.js'
 
@@ -90,7 +90,12 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
           additionalParameters: tokenParams(cfg, cfg.resource),
         })
         ctx.skew(await serverClockOffset(response, cfg.now()))
-        return oauth.processDeviceCodeResponse(as, client, response)
+        return signed(
+          cfg,
+          as,
+          response,
+          await oauth.processDeviceCodeResponse(as, client, response),
+        )
       }, DPoP)
     } catch (err) {
       const code = err instanceof oauth.ResponseBodyError ? err.error : undefined

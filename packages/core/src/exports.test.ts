@@ -26,5 +26,6 @@ test('public exports', () => {
     'memoryStore',
     'okta',
     'rpInitiatedLogoutUrl',
+    'verifyIdTokenSignature',
   ])
 })

@@ -114,3 +114,18 @@ export async function serverClockOffset(
     return undefined // not JSON, no ID token: the processing step reports it
   }
 }
+
+/**
+ * `res`, once the ID token in `response` (already processed) is checked against the server's
+ * keys when `verifyIdTokenSignature` is on; otherwise TLS from the token endpoint vouches for it
+ * (OpenID Connect Core §3.1.3.7).
+ */
+export async function signed<T>(
+  cfg: Config,
+  as: oauth.AuthorizationServer,
+  response: Response,
+  res: T,
+): Promise<T> {
+  await cfg.verifyIdTokenSignature?.(cfg, as, response)
+  return res
+}

@@ -15,6 +15,8 @@ export type { AccessTokenResult, WatchAccessTokenOptions } from './watch.js'
 export { createAuthFetch } from './fetch.js'
 export type { AllowedOrigin, AuthFetchOptions } from './fetch.js'
 export { dpop } from './dpop.js'
+export { verifyIdTokenSignature } from './signature.js'
+export type { IdTokenVerifier } from './signature.js'
 export type { DPoPLoader } from './dpop.js'
 export {
   auth0,

@@ -327,7 +327,7 @@ describe('every option is checked at creation (bug 9)', () => {
     makeClient(new FakeServer(), patch as ClientOptions)
 
   test.each([
-    [{ dpop: true }, /dpop.*import \{ dpop \}/s],
+    [{ dpop: true }, /dpop.*import \{ dpop/s],
     [{ allowedOrigins: 'https://api.example.com' }, /allowedOrigins.*array/],
     [{ timeout: '10000' }, /timeout.*number/],
     [{ leeway: -1 }, /leeway/],

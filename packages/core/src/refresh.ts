@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import type { Ctx } from './context.js'
 import { LoginRequiredError } from './errors.js'
 import { toAuthError } from './classify.js'
-import { httpOptions, serverClockOffset, tokenParams, withNonceRetry } from './http.js'
+import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import {
   checkTokens,
   isFresh,
@@ -41,11 +41,12 @@ async function refreshGrant(
       },
     )
     ctx.skew((skew = await serverClockOffset(response, cfg.now())))
-    return oauth.processRefreshTokenResponse(
+    const processed = await oauth.processRefreshTokenResponse(
       cfg.provider ? await cfg.provider.forTokens(as, response) : as,
       client,
       response,
     )
+    return signed(cfg, as, response, processed)
   }, DPoP)
   const claims = oauth.getValidatedIdTokenClaims(res)
   checkTokens(res, claims, DPoP, s.idClaims)
