@@ -1,6 +1,7 @@
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { API, APP, DPOP_APP, ISSUER } from './env'
 import { login, readSession } from './helpers'
+import { misbehave, respond } from './kit'
 
 // The demo's walkthrough panel (examples/vanilla): every step of the flow shown as it happens,
 // every secret masked — in the panel and in the sessionStorage copy that survives the redirect.
@@ -15,16 +16,21 @@ function collectSecrets(page: Page): Set<string> {
     const url = new URL(req.url())
     for (const name of ['code', 'nonce', 'id_token_hint']) keep(url.searchParams.get(name))
     const body = new URLSearchParams(req.postData() ?? '')
-    for (const name of ['code', 'code_verifier', 'refresh_token', 'token']) keep(body.get(name))
+    for (const name of ['code', 'code_verifier', 'refresh_token', 'token', 'device_code']) {
+      keep(body.get(name))
+    }
     const headers = req.headers()
     keep(headers.dpop)
     keep(headers.authorization?.split(' ')[1])
   })
   page.on('response', async (res) => {
-    if (!res.url().startsWith(`${ISSUER}/token`) || res.request().method() !== 'POST') return
+    const endpoint = [`${ISSUER}/token`, `${ISSUER}/device/auth`].some((e) => res.url() === e)
+    if (!endpoint || res.request().method() !== 'POST') return
     try {
       const body = (await res.json()) as Record<string, unknown>
-      for (const name of ['access_token', 'refresh_token', 'id_token']) keep(body[name] as string)
+      for (const name of ['access_token', 'refresh_token', 'id_token', 'device_code']) {
+        keep(body[name] as string)
+      }
     } catch {
       // preflight or empty body
     }
@@ -46,13 +52,13 @@ const rowsOf = async (item: Locator) =>
       return out
     })
 
-async function expectNoSecret(page: Page, secrets: Set<string>) {
+async function expectNoSecret(page: Page, secrets: Set<string>, atLeast = 6) {
   // textContent: closed <details> (claims of refreshed tokens) count too
   const panel = (await page.locator('#walkthrough').textContent()) ?? ''
   const storage = await page.evaluate(() =>
     JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }),
   )
-  expect(secrets.size).toBeGreaterThan(5)
+  expect(secrets.size).toBeGreaterThanOrEqual(atLeast)
   for (const secret of secrets) {
     expect(panel, 'a secret in the panel').not.toContain(secret)
     expect(storage, 'a secret in web storage').not.toContain(secret)
@@ -220,3 +226,172 @@ test('walkthrough: DPoP can be switched while logged out, and the panel wraps on
   }
   await page.evaluate(() => window.auth.logout({ localOnly: true }))
 })
+
+/** The person's phone (as in flows.spec.ts): its own browser approves the code at /device. */
+async function approveOnPhone(browser: Browser, userCode: string) {
+  const phone = await browser.newContext()
+  const page = await phone.newPage()
+  try {
+    await page.goto(`${ISSUER}/device`)
+    await page.fill('input[name=user_code]', userCode)
+    await page.getByRole('button', { name: /continue/i }).click()
+    await expect(page.getByRole('heading', { name: 'Confirm Device' })).toBeVisible()
+    await page.getByRole('button', { name: /continue/i }).click()
+    await page.waitForURL(`${ISSUER}/interaction/**`)
+    await page.fill('input[name=login]', 'dora')
+    await page.fill('input[name=password]', 'any-password')
+    await page.click('button[type=submit]')
+    await page.getByRole('button', { name: /continue/i }).click() // consent
+    await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible()
+  } finally {
+    await phone.close()
+  }
+}
+
+const MASKED = /^.{6}… \(\d+ chars\)$/
+
+for (const [name, app, scheme] of [
+  ['Bearer', APP, 'Bearer'],
+  ['DPoP', DPOP_APP, 'DPoP'],
+] as const) {
+  test(`walkthrough (${name}): device login — the code request, each poll and the tokens, the device code and tokens masked`, async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(60_000)
+    const secrets = collectSecrets(page)
+    const panel = page.locator('#walkthrough')
+    const isPoll = (r: { url(): string; method(): string; postData(): string | null }) =>
+      r.url() === `${ISSUER}/token` &&
+      r.method() === 'POST' &&
+      !!r.postData()?.includes('device_code')
+    // The first poll is told to slow down (the real server says so only to an early poll).
+    const slow = await misbehave(
+      page,
+      (u) => u.href === `${ISSUER}/token`,
+      respond(400, { error: 'slow_down', error_description: 'poll less often' }),
+      { times: 1, method: 'POST' },
+    )
+
+    // Every poll's answer as it came over the wire, in order: its error, or 'tokens'.
+    const answers: Promise<string>[] = []
+    page.on('response', (r) => {
+      if (!isPoll(r.request())) return
+      answers.push(
+        r.json().then(
+          (b: { error?: string }) => b.error ?? 'tokens',
+          () => 'unreadable',
+        ),
+      )
+    })
+
+    await page.goto(`${app}/`)
+    await expect(page.locator('#status')).toHaveText('unauthenticated')
+    await page.click('#walkthrough-clear')
+    const pending = page.waitForResponse(
+      async (r) => isPoll(r.request()) && (await r.text()).includes('authorization_pending'),
+    )
+    await page.click('#device-start')
+    await expect(page.locator('#device-code')).not.toBeEmpty()
+    const userCode = (await page.textContent('#device-code'))!
+
+    // 1. The device authorization request and its answer: the user code in clear (it is for
+    // people), the device code masked.
+    const device = step(panel, 'device')
+    await expect(device).toHaveCount(1)
+    await expect(device.locator('.step-outcome')).toHaveText(/^200 · \d+ ms$/)
+    await expect(device.locator('dt', { hasText: '← device_code' })).toHaveCount(1)
+    const asked = await rowsOf(device)
+    expect(asked).toMatchObject({
+      POST: `${ISSUER}/device/auth`,
+      client_id: 'demo-spa',
+      '← user_code': userCode,
+      '← verification_uri': `${ISSUER}/device`,
+      '← interval': '1 s between polls',
+    })
+    expect(asked.scope).toContain('openid')
+    expect(asked['← device_code']).toMatch(MASKED)
+    expect(new URL(asked['← verification_uri_complete']!).searchParams.get('user_code')).toBe(
+      userCode,
+    )
+    expect(asked['← expires_in']).toMatch(/^\d+ s \(until \d\d:\d\d:\d\d\)$/)
+
+    // 2. Polls before approval: slow_down, then authorization_pending (folded into one step).
+    await pending
+    const polls = step(panel, 'poll')
+    await expect(polls.first()).toContainText('slow_down')
+    await expect(polls.first().locator('.step-outcome')).toHaveText(/^slow_down \(400\) · \d+ ms$/)
+    expect(slow.hits).toBe(1)
+    const waiting = polls.filter({ hasText: 'not approved yet' })
+    await expect(waiting).toHaveCount(1)
+    await expect(waiting.locator('.step-outcome')).toHaveText(
+      /^authorization_pending \(400\) · \d+ ms$/,
+    )
+    const pollRows = await rowsOf(waiting)
+    expect(pollRows.grant_type).toBe('urn:ietf:params:oauth:grant-type:device_code')
+    expect(pollRows.client_id).toBe('demo-spa')
+    expect(pollRows.device_code).toMatch(MASKED)
+    expect(pollRows.device_code!.slice(0, 6)).toBe(asked['← device_code']!.slice(0, 6))
+    expect(pollRows['← error']).toBe('authorization_pending')
+    if (scheme === 'DPoP') expect(pollRows.DPoP).toMatch(MASKED)
+
+    // 3. Approved on the phone: the next poll gets the tokens, masked, the ID token decoded.
+    await approveOnPhone(browser, userCode)
+    await expect(page.locator('#status')).toHaveText('authenticated')
+    const approved = polls.filter({ hasText: 'approved, tokens issued' })
+    await expect(approved).toHaveCount(1)
+    await expect(approved.locator('.step-outcome')).toHaveText(/^200 · \d+ ms$/)
+    const tokenRows = await rowsOf(approved)
+    expect(tokenRows.grant_type).toBe('urn:ietf:params:oauth:grant-type:device_code')
+    expect(tokenRows['← token_type']).toBe(scheme)
+    expect(tokenRows['← expires_in']).toMatch(/^\d+ s \(until \d\d:\d\d:\d\d\)$/)
+    for (const t of ['device_code', '← access_token', '← refresh_token', '← id_token']) {
+      expect(tokenRows[t]).toMatch(MASKED)
+    }
+    const idClaims = approved.locator('.step-claims', { hasText: 'ID token claims' })
+    await expect(idClaims).toHaveAttribute('open', '')
+    await expect(idClaims).toContainText('dora')
+    await expect(idClaims).toContainText(ISSUER)
+    await expect(step(panel, 'event').filter({ hasText: 'Logged in' })).toHaveCount(1)
+    // Every answer on the wire is in the panel, in order; the pending ones in a row folded into
+    // one step that counts them. (With DPoP the server also asks for a nonce: the SDK sends the
+    // poll again at once, and the demo server's pacing takes that for an early poll: slow_down.)
+    const expected: string[] = []
+    let run = 0
+    for (const answer of [...(await Promise.all(answers)), 'end']) {
+      if (answer === 'authorization_pending') {
+        run += 1
+        continue
+      }
+      if (run) {
+        expected.push(`Token poll: not approved yet${run > 1 ? ` (${run} polls)` : ''}`)
+        run = 0
+      }
+      if (answer === 'end') break
+      expected.push(
+        {
+          slow_down:
+            'Token poll: polling too fast, the client now waits 5 s longer (RFC 8628 §3.5)',
+          use_dpop_nonce: 'Token poll: the server wants a DPoP nonce, sent again with it',
+          tokens: 'Token poll: approved, tokens issued',
+        }[answer] ?? `Token poll: ${answer}`,
+      )
+    }
+    expect(expected[0]).toContain('polling too fast') // the faked first answer
+    expect(expected.filter((t) => t.startsWith('Token poll: not approved yet'))).toHaveLength(1)
+    expect(expected.at(-1)).toBe('Token poll: approved, tokens issued')
+    await expect(polls.locator('.step-title')).toHaveText(expected)
+    const kinds = await panel
+      .locator('li[data-kind]')
+      .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.kind))
+    expect(kinds.indexOf('device')).toBeLessThan(kinds.indexOf('poll'))
+
+    // Nothing secret in the panel or web storage: the device code and every token from the
+    // wire, and those the SDK holds in IndexedDB.
+    const session = await readSession(page)
+    secrets.add(session!.refreshToken!)
+    secrets.add(session!.tokens[API]!.accessToken)
+    await expectNoSecret(page, secrets, 4)
+    await page.evaluate(() => window.auth.logout({ localOnly: true }))
+  })
+}

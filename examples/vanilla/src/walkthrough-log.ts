@@ -16,6 +16,8 @@ export interface Step {
     | 'authorize'
     | 'par'
     | 'callback'
+    | 'device'
+    | 'poll'
     | 'token'
     | 'refresh'
     | 'api'
@@ -28,6 +30,8 @@ export interface Step {
   rows: Row[]
   /** decoded JWT claims (secrets among them masked) */
   claims?: { title: string; rows: Row[]; open?: boolean }[]
+  /** Identical answers in a row folded into one step (device-flow polls while pending). */
+  count?: number
 }
 
 const STORAGE_KEY = 'oauth-spa-demo:walkthrough'
@@ -58,7 +62,17 @@ const PUBLIC = new Set([
   'post_logout_redirect_uri',
   'token_type',
   'expires_in',
+  // The device flow's answer (RFC 8628): the user code and its page are meant for people to read
+  // (and type on their phone); the device code is the secret and stays masked.
+  'user_code',
+  'verification_uri',
+  'verification_uri_complete',
+  'verification_url',
+  'interval',
 ])
+
+/** RFC 8628 §3.4 */
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 
 /** First 6 characters and an ellipsis: enough to tell two values apart, useless to an attacker. */
 export const mask = (value: string): string =>
@@ -189,22 +203,35 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
     }
   }
 
-  async function tokenResponse(res: Response, kind: 'token' | 'refresh', sent: Row[], ms: string) {
-    const title =
-      kind === 'refresh'
-        ? 'Refresh: new tokens for the refresh token'
-        : 'Token request: code exchange'
-    const step = add({ kind, title, outcome: `${res.status} · ${ms}`, rows: sent })
+  /** A JSON answer as rows, every value not in PUBLIC masked, times made readable. */
+  function answerRows(body: Record<string, unknown>): Row[] {
+    return Object.entries(body).map(([k, v]): Row => {
+      if (k === 'expires_in' && typeof v === 'number') {
+        return [`← ${k}`, `${v} s (until ${time(Date.now() / 1000 + v)})`]
+      }
+      if (k === 'interval' && typeof v === 'number') return [`← ${k}`, `${v} s between polls`]
+      return [`← ${k}`, show(k, typeof v === 'string' ? v : JSON.stringify(v))]
+    })
+  }
+
+  const TOKEN_TITLES = {
+    token: 'Token request: code exchange',
+    refresh: 'Refresh: new tokens for the refresh token',
+    poll: 'Token poll: device code grant (RFC 8628)',
+  }
+
+  async function tokenResponse(
+    res: Response,
+    kind: 'token' | 'refresh' | 'poll',
+    sent: Row[],
+    ms: string,
+  ) {
+    const outcome = `${res.status} · ${ms}`
+    const step = add({ kind, title: TOKEN_TITLES[kind], outcome, rows: sent })
     const body = await peekJson(res)
-    const rows: Row[] = [...sent]
+    const rows: Row[] = [...sent, ...answerRows(body)]
     const claims: NonNullable<Step['claims']> = []
     for (const [k, v] of Object.entries(body)) {
-      const value = typeof v === 'string' ? v : JSON.stringify(v)
-      if (k === 'expires_in' && typeof v === 'number') {
-        rows.push([`← ${k}`, `${v} s (until ${time(Date.now() / 1000 + v)})`])
-      } else {
-        rows.push([`← ${k}`, show(k, value)])
-      }
       if ((k === 'id_token' || k === 'access_token') && typeof v === 'string') {
         const decoded = decodeClaims(v)
         if (decoded) {
@@ -213,14 +240,65 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
             title: idToken ? 'ID token claims' : 'Access token claims (a JWT, RFC 9068)',
             rows: decoded,
             // the first ID token is the one to read; a refresh repeats it
-            open: idToken && kind === 'token',
+            open: idToken && kind !== 'refresh',
           })
         }
       }
     }
     const nonce = res.headers.get('dpop-nonce')
     if (nonce) rows.push(['← DPoP-Nonce', mask(nonce)])
-    update(step, { rows, claims })
+    if (kind === 'poll') {
+      pollAnswer(step, typeof body.error === 'string' ? body.error : undefined, { rows, claims })
+    } else {
+      update(step, { rows, claims })
+    }
+  }
+
+  /**
+   * A device-flow poll, told by its answer. Polls still waiting for approval (every `interval`
+   * seconds, for minutes) fold into one step with a count, so they do not push the device
+   * authorization and the rest of the flow out of the panel.
+   */
+  function pollAnswer(step: Step, error: string | undefined, read: Pick<Step, 'rows' | 'claims'>) {
+    const [status, ms] = (step.outcome ?? '').split(' · ')
+    const { rows } = read
+    if (error === 'authorization_pending') {
+      const index = steps.indexOf(step)
+      const before = steps[index - 1]
+      const pendingBefore =
+        before?.kind === 'poll' &&
+        before.rows.some(([k, v]) => k === '← error' && v === 'authorization_pending')
+      const outcome = `authorization_pending (${status}) · ${ms}`
+      if (pendingBefore) {
+        const count = (before.count ?? 1) + 1
+        steps = steps.filter((s) => s !== step)
+        update(before, {
+          at: step.at,
+          count,
+          title: `Token poll: not approved yet (${count} polls)`,
+          outcome,
+          rows,
+        })
+      } else {
+        update(step, { title: 'Token poll: not approved yet', outcome, rows, count: 1 })
+      }
+    } else if (error === 'slow_down') {
+      update(step, {
+        title: 'Token poll: polling too fast, the client now waits 5 s longer (RFC 8628 §3.5)',
+        outcome: `slow_down (${status}) · ${ms}`,
+        rows,
+      })
+    } else if (error === 'use_dpop_nonce') {
+      update(step, {
+        title: 'Token poll: the server wants a DPoP nonce, sent again with it',
+        outcome: `use_dpop_nonce (${status}) · ${ms}`,
+        rows,
+      })
+    } else if (error) {
+      update(step, { title: `Token poll: ${error}`, rows })
+    } else {
+      update(step, { title: 'Token poll: approved, tokens issued', ...read })
+    }
   }
 
   return {
@@ -258,20 +336,28 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
         const ms = `${Date.now() - started} ms`
         const grant = body?.get('grant_type')
 
-        if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+        if (
+          /\/\.well-known\/(openid-configuration|oauth-authorization-server)/.test(url.pathname)
+        ) {
           add({
             kind: 'discovery',
             title: 'Discovery',
             outcome: `${res.status} · ${ms}`,
             rows: [['GET', url.href]],
           })
-        } else if (grant === 'authorization_code' || grant === 'refresh_token') {
+        } else if (
+          grant === 'authorization_code' ||
+          grant === 'refresh_token' ||
+          grant === DEVICE_GRANT
+        ) {
           const sent: Row[] = [
             ['POST', `${url.origin}${url.pathname}`],
             ...(body ? params(body) : []),
             ...proofRows(headers),
           ]
-          void tokenResponse(res, grant === 'refresh_token' ? 'refresh' : 'token', sent, ms)
+          const kind =
+            grant === 'refresh_token' ? 'refresh' : grant === DEVICE_GRANT ? 'poll' : 'token'
+          void tokenResponse(res, kind, sent, ms)
         } else if (body?.has('token') && method === 'POST') {
           add({
             kind: 'revoke',
@@ -279,6 +365,26 @@ export function createWalkthrough(storage: Storage | undefined = sessionStorage)
             outcome: `${res.status} · ${ms}`,
             rows: [['POST', `${url.origin}${url.pathname}`], ...params(body)],
           })
+        } else if (
+          method === 'POST' &&
+          body?.has('client_id') &&
+          !grant &&
+          !body.has('code_challenge') &&
+          !body.has('response_type')
+        ) {
+          // The only form POST with client_id that is neither a token, revocation nor PAR
+          // request: the device authorization request (RFC 8628 §3.1). Told by its shape, since
+          // the metadata naming the endpoint may come from the SDK's cache, not the network.
+          const sent: Row[] = [['POST', `${url.origin}${url.pathname}`], ...params(body)]
+          const step = add({
+            kind: 'device',
+            title: 'Device authorization request (RFC 8628): a code for the other device',
+            outcome: `${res.status} · ${ms}`,
+            rows: sent,
+          })
+          void peekJson(res).then((answer) =>
+            update(step, { rows: [...sent, ...answerRows(answer)] }),
+          )
         } else if (body?.has('code_challenge')) {
           const sent: Row[] = [['POST', `${url.origin}${url.pathname}`], ...params(body)]
           const step = add({
