@@ -101,6 +101,8 @@ export function paceDeviceFlow(stats, paths, interval) {
     if (ctx.path !== paths.token || params?.grant_type !== DEVICE_GRANT) return
     const code = codes.get(String(params.device_code))
     if (!code) return
+    // A poll refused for a DPoP nonce did not count: its retry with the nonce comes at once.
+    if (body?.error === 'use_dpop_nonce') return
     const now = Date.now()
     // 200 ms for the network: a client that waited the interval is never told off.
     const early = now - code.last < code.interval * 1000 - 200
