@@ -101,6 +101,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const s = owner.session
       if (s?.skew !== undefined) ctx.skew(s.skew)
       sched.plan(destroyed ? undefined : s)
+      idle?.check()
     },
   })
   const sched = createScheduler(cfg, () => {
