@@ -173,7 +173,7 @@ test('under a strict CSP with Trusted Types: login, API call, silent renewal and
   await resetStats()
   const renewed = await page.evaluate(() => window.auth.getAccessToken({ forceRefresh: true }))
   expect(renewed).not.toBe(before)
-  expect((await stats()).token).toEqual({ authorization_code: 1, refresh_token: 0 })
+  expect((await stats()).token).toEqual({ authorization_code: 1, refresh_token: 0, device_code: 0 })
   await page.click('#call-api')
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
 
