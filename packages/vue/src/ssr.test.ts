@@ -3,7 +3,8 @@ import { createSSRApp, defineComponent, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { createTestAuthClient } from '@oauth-spa/core/testing'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { trapBrowserGlobals } from '../../../test-utils/server-globals.js'
 import { createAuthClient } from '@oauth-spa/core'
 import { countListeners } from '../../../test-utils/bindings.js'
 import {
@@ -14,39 +15,7 @@ import {
   useAuthCallback,
 } from './index.js'
 
-// Browser globals that server rendering must not touch. Node has none of them but
-// BroadcastChannel (and, in newer versions, navigator and localStorage): reading a missing one
-// throws a ReferenceError, reading one Node has throws the error below. `typeof x` stays allowed.
-const BROWSER_GLOBALS = [
-  'navigator',
-  'window',
-  'document',
-  'location',
-  'history',
-  'localStorage',
-  'sessionStorage',
-  'indexedDB',
-  'BroadcastChannel',
-]
-const saved = new Map<string, PropertyDescriptor | undefined>()
-beforeAll(() => {
-  for (const name of BROWSER_GLOBALS) {
-    if (!(name in globalThis)) continue
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name))
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        throw new Error(`${name} was touched during server rendering`)
-      },
-    })
-  }
-})
-afterAll(() => {
-  for (const [name, descriptor] of saved) {
-    if (descriptor) Object.defineProperty(globalThis, name, descriptor)
-    else delete (globalThis as Record<string, unknown>)[name]
-  }
-})
+trapBrowserGlobals()
 
 const Notes = defineComponent({
   setup() {
