@@ -127,5 +127,6 @@ test('DPoP: the bound refresh token rotates at the real server (nonces on both s
   // Logout revokes the bound tokens; the old refresh token is dead at the server.
   await page.evaluate(() => window.auth.logout({ localOnly: true }))
   await expect(page.locator('#status')).toHaveText('unauthenticated')
-  expect((await stats()).revocation).toBeGreaterThanOrEqual(1)
+  // Logout clears locally first; revocation follows.
+  await expect.poll(async () => (await stats()).revocation).toBeGreaterThanOrEqual(1)
 })

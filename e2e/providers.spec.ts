@@ -195,7 +195,8 @@ test.describe('cognito', () => {
       params: { client_id: CLIENT_ID, logout_uri: `${PRESET_APP}/` },
     })
     // revoked at DOMAIN/oauth2/revoke, which the metadata does not list
-    expect((await stats()).revocation).toBeGreaterThan(0)
+    // Logout clears locally first; revocation follows.
+    await expect.poll(async () => (await stats()).revocation).toBeGreaterThan(0)
   })
 
   test('generic: offline_access in the scope is refused, the login fails', async ({ page }) => {
