@@ -9,7 +9,7 @@ import {
   until,
   uniqueClientId,
 } from './test/helpers.js'
-import { CLOSED_GRACE } from './popup.js'
+import { AWAY_SETTLE, CLOSED_GRACE } from './popup.js'
 
 /** A login popup stand-in: readable on our origin, unreadable (throws) on the server's. */
 function fakePopup(server: FakeServer) {
@@ -145,7 +145,7 @@ describe('popup login that survives COOP', () => {
   test('without COOP, a popup the person closed gives popup_closed after a short grace', async () => {
     const { popup, run, start } = setup()
     const { pending } = await start()
-    await run(300) // seen open on the server's page
+    await run(AWAY_SETTLE + 100) // seen open on the server's page for a while
     popup.closed = true
     await run(CLOSED_GRACE - 200)
     let settled = false
@@ -157,6 +157,20 @@ describe('popup login that survives COOP', () => {
     expect(settled).toBe(false) // a response may still be on its way
     await run(400)
     expect(await errorOf(pending)).toMatchObject({ code: 'callback_error', reason: 'popup_closed' })
+  })
+
+  test('unreadable for a moment and then closed, as a COOP cut-off looks in Chromium: no popup_closed, the wait goes on', async () => {
+    const { popup, run, start } = setup({ popupTimeout: 10 })
+    const { pending } = await start()
+    await run(200) // on the server's page for two polls: not long enough to count
+    popup.closed = true
+    let settled = false
+    pending.catch(() => (settled = true))
+    await run(CLOSED_GRACE + 3000)
+    await settle(5)
+    expect(settled).toBe(false)
+    await run(10_000)
+    expect(await errorOf(pending)).toMatchObject({ code: 'timeout', name: 'TimeoutError' })
   })
 
   test('cut off by COOP and never answered: the wait ends at popupTimeout with a TimeoutError', async () => {

@@ -9,6 +9,12 @@ const ACK = 'oauth-spa:popup-ack'
 const POLL = 100
 /** Once `closed` reads true, how long a response may still be on its way over the channel. */
 export const CLOSED_GRACE = 1_500
+/**
+ * How long the popup must stay on the server's pages, unreadable and open, before a later
+ * `closed` counts as the person closing it. A COOP cut-off shows the popup unreadable for a
+ * moment (one poll, as measured in Chromium) before `closed` reads true; a person looks longer.
+ */
+export const AWAY_SETTLE = 1_000
 /** How long the popup waits for the window that started the login to take the response. */
 export const ACK_WAIT = 3_000
 
@@ -42,8 +48,9 @@ function urlOf(popup: Window): URL | null {
  * `Cross-Origin-Opener-Policy` on the server's pages cuts the popup off: `popup.closed` then reads
  * true at once although the person is still signing in, and only the channel can bring the answer.
  * So `closed` ends the wait (`popup_closed`, after a short grace for a message under way) only
- * when the popup was seen open on the server's pages first; a popup "closed" before that was cut
- * off, and the wait ends with the answer or at `popupTimeout`.
+ * when the popup was seen open on the server's pages for a while first (`AWAY_SETTLE`); a popup
+ * "closed" before that may have been cut off, and the wait ends with the answer or at
+ * `popupTimeout`.
  */
 export function waitForPopup(
   cfg: Config,
@@ -56,6 +63,7 @@ export function waitForPopup(
   const limit = (cfg.popupTimeout ?? 300) * 1000
   const channel = channelOf(cfg)
   let seenAway = false
+  let awaySince: number | undefined
   let closedAt: number | undefined
   let timer: unknown
   let done = false
@@ -112,13 +120,16 @@ export function waitForPopup(
         }
       } else {
         const here = urlOf(popup)
-        if (here === null) seenAway = true
-        else if (
+        if (here === null) {
+          awaySince ??= now
+          if (now - awaySince >= AWAY_SETTLE) seenAway = true
+        } else if (
           here.origin === expected.origin &&
           here.pathname === expected.pathname &&
           here.searchParams.get('state') === state
         )
           return accept(here.search)
+        else awaySince = undefined
       }
       timer = cfg.setTimeout(tick, POLL)
     }
