@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { memoryStore, StorageError } from './index.js'
+import { AWAY_SETTLE, CLOSED_GRACE } from './popup.js'
 import type { TokenStore } from './index.js'
 import { deferred, FakeServer } from './test/fake-server.js'
 import type { Reply } from './test/fake-server.js'
@@ -282,7 +283,8 @@ describe('cross-tab', () => {
 describe('login in a popup', () => {
   test('a closed popup ends the login with a CallbackError', async () => {
     const server = new FakeServer()
-    const auth = makeClient(server, { storage: 'memory' })
+    const c = clock()
+    const auth = makeClient(server, { storage: 'memory', now: c.now })
     let href = 'about:blank'
     const popup = {
       closed: false,
@@ -301,8 +303,12 @@ describe('login in a popup', () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window)
     const pending = auth.login({ popup: true })
     await until(() => href.startsWith('https://as.example/'))
-    await settle(250) // seen on the server's page
+    await settle(250) // seen on the server's page…
+    c.advance(AWAY_SETTLE)
+    await settle(250) // …for long enough
     popup.closed = true
+    await settle(250)
+    c.advance(CLOSED_GRACE)
     await expect(pending).rejects.toMatchObject({ code: 'callback_error', reason: 'popup_closed' })
     open.mockRestore()
     expect(auth.getState().status).toBe('unauthenticated')
