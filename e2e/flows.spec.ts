@@ -200,6 +200,36 @@ test.describe('PAR (RFC 9126) required by the server for one client', () => {
     await expect.poll(async () => (await stats()).revocation).toBeGreaterThan(0)
     await page.goto(`${APP}/?par=0`)
   })
+
+  test('a popup login pushes its request too, and the popup hands the response back', async ({
+    page,
+  }) => {
+    await resetStats()
+    await page.goto(`${APP}/?par=1`)
+    await expect(page.locator('#status')).toHaveText('unauthenticated')
+    const pushed = page.waitForRequest((r) => r.url() === `${ISSUER}/request`)
+    // The popup's own requests are the context's, not the opener page's.
+    const authorize = page
+      .context()
+      .waitForEvent('request', (r) => r.url().startsWith(`${ISSUER}/auth?`))
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#login-popup')])
+    expect((await pushed).postData()).toContain('code_challenge_method=S256')
+    const sent = new URL((await authorize).url())
+    expect([...sent.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
+    await popup.waitForURL(`${ISSUER}/interaction/**`)
+    await popup.fill('input[name=login]', 'paula')
+    await popup.fill('input[name=password]', 'any-password')
+    await popup.click('button[type=submit]')
+    const closed = popup.waitForEvent('close')
+    await popup.getByRole('button', { name: /continue/i }).click()
+    await expect(page.locator('#status')).toHaveText('authenticated')
+    await closed
+    expect((await stats()).token.authorization_code).toBe(1)
+    await page.click('#call-api')
+    await expect(page.locator('#api-result')).toContainText('HTTP 200')
+    await page.evaluate(() => window.auth.logout({ localOnly: true }))
+    await page.goto(`${APP}/?par=0`)
+  })
 })
 
 test.describe('popup login and Cross-Origin-Opener-Policy', () => {

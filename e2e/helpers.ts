@@ -36,14 +36,15 @@ export const resetStats = () => fetch(`${ISSUER}/__test/reset`, { method: 'POST'
 /** The SDK's stored session record, read from the page's IndexedDB (test-only inspection). */
 export function readSession(
   page: Page,
+  clientId = 'demo-spa',
 ): Promise<
   | { refreshToken?: string; tokens: Record<string, { accessToken: string; tokenType: string }> }
   | undefined
 > {
   return page.evaluate(
-    (issuer) =>
+    ([issuer, clientId]) =>
       new Promise((resolve, reject) => {
-        const req = indexedDB.open(`oauth-spa:${issuer}|demo-spa`)
+        const req = indexedDB.open(`oauth-spa:${issuer}|${clientId}`)
         req.onerror = () => reject(req.error)
         req.onsuccess = () => {
           const tx = req.result.transaction('records', 'readonly')
@@ -52,7 +53,7 @@ export function readSession(
           get.onerror = () => reject(get.error)
         }
       }),
-    ISSUER,
+    [ISSUER, clientId] as const,
   )
 }
 
