@@ -3,6 +3,7 @@ import { BrowserRouter, NavLink, Route, Routes, StaticRouter } from 'react-route
 import { RequireAuth, useAuth, useAuthClient } from '@oauth-spa/react'
 import { apiUrl } from './config'
 import { Callback } from './Callback'
+import { DeviceLogin } from './DeviceLogin'
 import { TokenInfo } from './TokenInfo'
 
 export interface AppProps {
@@ -117,6 +118,7 @@ function Home() {
           </button>
         </p>
       )}
+      <DeviceLogin />
       <h2>API answer</h2>
       <pre id="api-result">{answer}</pre>
     </section>
