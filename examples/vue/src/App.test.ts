@@ -2,6 +2,7 @@ import { createApp, nextTick, type App as VueApp } from 'vue'
 import { NetworkError } from '@oauth-spa/core'
 import { createTestAuthClient, type TestAuthClient } from '@oauth-spa/core/testing'
 import { createAuthPlugin } from '@oauth-spa/vue'
+import { encode } from 'uqr'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import App from './App.vue'
 import { apiUrl } from './config'
@@ -34,6 +35,8 @@ async function click(selector: string) {
   $(selector)!.click()
   await settle()
 }
+/** How many dark modules the QR code of `text` has: one `M` per module in the SVG path. */
+const darkModules = (text: string) => encode(text, { border: 2 }).data.flat().filter(Boolean).length
 
 describe('Vue example', () => {
   it('logs in, shows the user, calls the API with the token, logs out', async () => {
@@ -88,5 +91,71 @@ describe('Vue example', () => {
     await mountApp(auth)
     await click('#login')
     expect($('#error')!.textContent!.trim()).toBe('NetworkError: Server down.')
+  })
+
+  it('logs in on another device: code, link and QR code; cancel, denied, then approved', async () => {
+    const now = Date.UTC(2030, 0, 1, 12)
+    const auth = createTestAuthClient({ now: () => now })
+    await mountApp(auth)
+    expect($('#device-start')!.textContent!.trim()).toBe('Log in on another device')
+    expect($('#device-code')).toBeNull()
+
+    await click('#device-start')
+    expect(auth.calls.deviceLogin).toEqual([undefined])
+    expect($('#device-start')).toBeNull()
+    expect($('#device-code')!.textContent).toBe('TEST-CODE')
+    const link = $('#device-uri') as HTMLAnchorElement
+    expect(link.tagName).toBe('A')
+    expect(link.getAttribute('href')).toBe('https://as.example/device')
+    expect(link.textContent).toBe('https://as.example/device')
+    // The QR code is the link with the code filled in, drawn module by module.
+    const qr = $('#device-qr svg')!
+    expect(qr.getAttribute('aria-label')).toBe('QR code of the verification link')
+    expect(qr.querySelector('path')!.getAttribute('d')!.split('M')).toHaveLength(
+      darkModules('https://as.example/device?user_code=TEST-CODE') + 1,
+    )
+    expect($('#device-expires')!.textContent).toBe(new Date(now + 600_000).toLocaleTimeString())
+    expect($('#device-status')!.textContent).toBe('Waiting for approval on the other device…')
+
+    // Cancelled: the client stops waiting, the screen is back to the button.
+    await click('#device-cancel')
+    expect(() => auth.approveDeviceLogin()).toThrow(/pending/)
+    expect($('#device-code')).toBeNull()
+    expect($('#device-start')).not.toBeNull()
+    expect($('#device-status')!.textContent).toBe('')
+
+    await click('#device-start')
+    auth.denyDeviceLogin('access_denied')
+    await settle()
+    expect($('#device-status')!.textContent).toBe('Not signed in (access_denied).')
+    expect($('#status')!.textContent).toBe('unauthenticated')
+    expect($('#device-code')).toBeNull()
+
+    await click('#device-start')
+    expect(auth.calls.deviceLogin).toHaveLength(3)
+    auth.approveDeviceLogin({ name: 'Dora' })
+    await settle()
+    expect($('#status')!.textContent).toBe('authenticated')
+    expect($('#user-name')!.textContent).toBe('Dora')
+    expect($('#device-status')!.textContent).toBe('Approved: signed in.')
+    expect($('#device-start')).toBeNull()
+    expect($('#call-api')).not.toBeNull()
+  })
+
+  it('shows server values that are no web link as text, and no QR code of them', async () => {
+    const auth = createTestAuthClient()
+    const deviceLogin = auth.deviceLogin
+    auth.deviceLogin = async (options) => ({
+      ...(await deviceLogin(options)),
+      verificationUri: 'javascript:alert(1)',
+      verificationUriComplete: 'javascript:alert(2)',
+    })
+    await mountApp(auth)
+    await click('#device-start')
+    expect($('#device-uri')!.tagName).toBe('SPAN')
+    expect($('#device-uri')!.textContent).toBe('javascript:alert(1)')
+    expect(document.querySelector('a[href^="javascript:"]')).toBeNull()
+    expect($('#device-qr')).toBeNull()
+    expect($('#device-code')!.textContent).toBe('TEST-CODE')
   })
 })
