@@ -1,38 +1,7 @@
-import { expect, test, type Browser, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { APP, DPOP_APP, ISSUER } from './env'
-import { readSession, resetStats, signIn, stats, webStorageDump } from './helpers'
+import { onPhone, readSession, resetStats, signIn, stats, webStorageDump } from './helpers'
 import { misbehave, respond } from './kit'
-
-/**
- * The person's phone: a browser of its own (no session at the server) that opens the
- * verification page, enters the code, signs in, gives consent, and approves or aborts.
- */
-async function onPhone(browser: Browser, userCode: string, decision: 'approve' | 'deny') {
-  const phone = await browser.newContext()
-  const page = await phone.newPage()
-  try {
-    await page.goto(`${ISSUER}/device`)
-    await page.fill('input[name=user_code]', userCode)
-    await page.getByRole('button', { name: /continue/i }).click()
-    // "Confirm Device": the code shown on the device, Continue or Abort.
-    await expect(page.getByRole('heading', { name: 'Confirm Device' })).toBeVisible()
-    if (decision === 'deny') {
-      await page.getByRole('button', { name: /abort/i }).click()
-      await page.waitForLoadState()
-      return await page.textContent('body')
-    }
-    await page.getByRole('button', { name: /continue/i }).click()
-    await page.waitForURL(`${ISSUER}/interaction/**`)
-    await page.fill('input[name=login]', 'dora')
-    await page.fill('input[name=password]', 'any-password')
-    await page.click('button[type=submit]')
-    await page.getByRole('button', { name: /continue/i }).click() // consent
-    await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible()
-    return await page.textContent('body')
-  } finally {
-    await phone.close()
-  }
-}
 
 /** Starts a device login on the app page; returns the user code shown and the device code sent. */
 async function startDeviceLogin(page: Page, app: string) {

@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import { ISSUER } from './env'
 
 /** Logs in through the real authorization server's login and consent pages. */
@@ -21,6 +21,37 @@ export async function signIn(page: Page, app: string, user: string) {
   if (new URL(page.url()).origin !== app) {
     await page.getByRole('button', { name: /continue/i }).click()
     await page.waitForURL((url) => url.origin === app)
+  }
+}
+
+/**
+ * The person's phone: a browser of its own (no session at the server) that opens the
+ * verification page, enters the code, signs in, gives consent, and approves or aborts.
+ */
+export async function onPhone(browser: Browser, userCode: string, decision: 'approve' | 'deny') {
+  const phone = await browser.newContext()
+  const page = await phone.newPage()
+  try {
+    await page.goto(`${ISSUER}/device`)
+    await page.fill('input[name=user_code]', userCode)
+    await page.getByRole('button', { name: /continue/i }).click()
+    // "Confirm Device": the code shown on the device, Continue or Abort.
+    await expect(page.getByRole('heading', { name: 'Confirm Device' })).toBeVisible()
+    if (decision === 'deny') {
+      await page.getByRole('button', { name: /abort/i }).click()
+      await page.waitForLoadState()
+      return await page.textContent('body')
+    }
+    await page.getByRole('button', { name: /continue/i }).click()
+    await page.waitForURL(`${ISSUER}/interaction/**`)
+    await page.fill('input[name=login]', 'dora')
+    await page.fill('input[name=password]', 'any-password')
+    await page.click('button[type=submit]')
+    await page.getByRole('button', { name: /continue/i }).click() // consent
+    await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible()
+    return await page.textContent('body')
+  } finally {
+    await phone.close()
   }
 }
 
