@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
-import { decide, MAX_BACKOFF, SILENT_ATTEMPTS, toAuthError } from './classify.js'
+import { decide, MAX_BACKOFF, SILENT_ATTEMPTS, toAuthError, type Asked } from './classify.js'
 import { send } from './http.js'
 import {
   AuthError,
@@ -69,13 +69,25 @@ describe('toAuthError', () => {
     expect((err as NetworkError).status).toBe(503)
   })
 
-  test('a 429 → NetworkError; a Retry-After date or garbage gives no retryAfter', async () => {
+  test('a 429 → NetworkError; garbage or a date past gives no retryAfter', async () => {
+    for (const header of ['soon', '-5', new Date(Date.now() - 60_000).toUTCString()]) {
+      const err = toAuthError(
+        await thrownBy(oauthError('slow_down', 429, {}, { 'retry-after': header })),
+        'x',
+      )
+      expect(err).toBeInstanceOf(NetworkError)
+      expect((err as NetworkError).retryAfter).toBeUndefined()
+    }
+  })
+
+  test('a Retry-After HTTP date → the seconds until then', async () => {
+    const at = new Date(Date.now() + 90_000).toUTCString()
     const err = toAuthError(
-      await thrownBy(oauthError('slow_down', 429, {}, { 'retry-after': 'soon' })),
+      await thrownBy(oauthError('temporarily_unavailable', 503, {}, { 'retry-after': at })),
       'x',
     )
-    expect(err).toBeInstanceOf(NetworkError)
-    expect((err as NetworkError).retryAfter).toBeUndefined()
+    expect((err as NetworkError).retryAfter).toBeGreaterThanOrEqual(88)
+    expect((err as NetworkError).retryAfter).toBeLessThanOrEqual(91)
   })
 
   test('fetch failing (offline, DNS, CORS) → NetworkError naming the host', async () => {
@@ -225,7 +237,7 @@ describe('errors reaching the app carry no token', () => {
 describe('decide: the one verdict on a failed refresh', () => {
   const net = (status?: number, retryAfter?: number) => new NetworkError('x', status, retryAfter)
   const oauthErr = (error: string, status?: number) => new OAuthError(error, undefined, status)
-  test.each<[string, AuthError, number, { silent?: boolean; scope?: string }, string, number?]>([
+  test.each<[string, AuthError, number, Asked, string, number?]>([
     ['invalid_grant 400', oauthErr('invalid_grant', 400), 0, {}, 'end'],
     ['invalid_grant 403 (Auth0)', oauthErr('invalid_grant', 403), 0, {}, 'end'],
     ['invalid_request 400', oauthErr('invalid_request', 400), 0, {}, 'end'],
@@ -261,11 +273,21 @@ describe('decide: the one verdict on a failed refresh', () => {
       'keep',
     ],
     ['invalid_scope without extra scopes', oauthErr('invalid_scope', 400), 0, {}, 'end'],
+    [
+      'invalid_target for another API',
+      oauthErr('invalid_target', 400),
+      0,
+      { resource: 'https://other.example' },
+      'keep',
+    ],
+    ['invalid_target for the login’s API', oauthErr('invalid_target', 400), 0, {}, 'end'],
   ])('%s → %s', (_name, error, failures, how, action, afterMs) => {
     const verdict = decide(error, failures, how)
     expect(verdict.action).toBe(action)
     if (action === 'retry') expect(verdict).toMatchObject({ afterMs, error })
+    else if (how.resource)
+      expect(verdict.error).toMatchObject({ error: 'invalid_target', status: 400 })
     else expect(verdict.error).toBeInstanceOf(LoginRequiredError)
-    if (action === 'keep') expect(verdict.error).toMatchObject({ scope: how.scope })
+    if (action === 'keep' && how.scope) expect(verdict.error).toMatchObject({ scope: how.scope })
   })
 })

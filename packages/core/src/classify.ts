@@ -52,7 +52,11 @@ export function toAuthError(err: unknown, what: string): AuthError {
         )
   }
   if (status >= 500 || status === 429 || status === 408) {
-    const retryAfter = Number(res.headers.get('retry-after'))
+    // Seconds, or an HTTP date (RFC 9110 §10.2.3).
+    const header = res.headers.get('retry-after') ?? ''
+    const retryAfter = /^\d+$/.test(header)
+      ? Number(header)
+      : Math.ceil((Date.parse(header) - Date.now()) / 1000)
     return new NetworkError(
       `${what}: the server is unavailable (HTTP ${status}). Try again later.`,
       status,
@@ -73,7 +77,7 @@ export type Verdict =
   | { action: 'end'; error: LoginRequiredError }
   /** A passing fault: keep the session, send nothing before `afterMs`, then try again. */
   | { action: 'retry'; afterMs: number; error: AuthError }
-  /** Keep the session and the token, refuse this call (scopes that need a new login). */
+  /** Keep the session and the token, refuse this call (extra scopes, another API refused). */
   | { action: 'keep'; error: AuthError }
 
 const BASE_BACKOFF = 5_000
@@ -93,15 +97,22 @@ const PASSING = [
   'invalid_dpop_proof',
 ]
 
+/** How a refresh was asked for: by iframe (`silent`), with extra `scope`, for another `resource`. */
+export interface Asked {
+  silent?: boolean
+  scope?: string
+  resource?: string
+}
+
 /**
  * The one decision on a failed refresh, used by the background timer and by on-demand calls alike.
  * `failures` counts the failures before this one; `silent` is true for iframe renewal; `scope` is
- * what the call asked for beyond the login's scopes.
+ * what the call asked for beyond the login's scopes; `resource` an API other than the login's.
  */
 export function decide(
   error: AuthError,
   failures: number,
-  { silent = false, scope }: { silent?: boolean; scope?: string } = {},
+  { silent = false, scope, resource }: Asked = {},
 ): Verdict {
   const code = (error as OAuthError).error
   if (scope && code === 'invalid_scope') {
@@ -111,6 +122,18 @@ export function decide(
         `Scope "${scope}" needs a new login: call login({ scope }).`,
         code,
         scope,
+      ),
+    }
+  }
+  // A refusal for one API (RFC 8707) says nothing about the session and its other tokens.
+  if (resource && code === 'invalid_target') {
+    return {
+      action: 'keep',
+      error: new OAuthError(
+        code,
+        (error as OAuthError).error_description,
+        (error as OAuthError).status,
+        `The server gives no token for "${resource}" (invalid_target): check the resource option and the API's registration at the server.`,
       ),
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { LoginRequiredError, NetworkError } from './index.js'
+import { LoginRequiredError, NetworkError, OAuthError } from './index.js'
 import type { AuthClient } from './index.js'
 import { deferred, FakeServer, idToken, json, networkDown, oauthError } from './test/fake-server.js'
 import type { Reply } from './test/fake-server.js'
@@ -346,6 +346,19 @@ describe('getAccessToken()', () => {
     expect(server.tokenRequests.at(-1)!.form.get('scope')).toBe('admin')
     expect(auth.getState().status).toBe('authenticated')
     expect(await stored()).toBeDefined()
+  })
+
+  test('invalid_target for another API → OAuthError for that call, session and other tokens kept', async () => {
+    const { server, auth, stored } = await loggedIn()
+    const token = await auth.getAccessToken()
+    server.tokenReplies.push(() => oauthError('invalid_target'))
+    const err = await errorOf(auth.getAccessToken({ resource: 'https://unknown-api.example' }))
+    expect(err).toBeInstanceOf(OAuthError)
+    expect(err).toMatchObject({ error: 'invalid_target' })
+    expect(String((err as Error).message)).toContain('https://unknown-api.example')
+    expect(auth.getState().status).toBe('authenticated')
+    expect(await stored()).toBeDefined()
+    expect(await auth.getAccessToken()).toBe(token)
   })
 
   test('forceRefresh skips the cache', async () => {

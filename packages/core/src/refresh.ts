@@ -129,6 +129,7 @@ export function obtain(
         const verdict = sched.failed(ctx.cfg.provider?.mapError(error, 'refresh') ?? error, {
           silent: !current.refreshToken,
           scope,
+          resource: resource === (ctx.cfg.resource ?? '') ? undefined : resource,
         })
         if (verdict.action === 'end' && epoch === owner.epoch) await w.end('expired', verdict.error)
         else if (verdict.action === 'retry') owner.report(verdict.error)

@@ -1,4 +1,4 @@
-import { decide, type Verdict } from './classify.js'
+import { decide, type Asked, type Verdict } from './classify.js'
 import type { Config } from './config.js'
 import type { AuthError } from './errors.js'
 import type { Session } from './session.js'
@@ -15,7 +15,7 @@ export interface Scheduler {
   /** The error to reject with, at once, while backing off. */
   blocked(): AuthError | undefined
   /** Counts a failure and decides (see `decide`); a retry opens the backoff window. */
-  failed(error: AuthError, how: { silent?: boolean; scope?: string }): Verdict
+  failed(error: AuthError, how: Asked): Verdict
   succeeded(): void
   /** Plans the background refresh for `session` (or stops it). */
   plan(session: Session | undefined): void
