@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { AuthError, DeviceLogin, DeviceLoginOptions } from '@oauth-spa/core'
+import {
+  DeviceLoginError,
+  type AuthError,
+  type DeviceLogin,
+  type DeviceLoginOptions,
+} from '@oauth-spa/core'
 import { useAuthClient } from './AuthProvider.js'
 
 export type DeviceLoginStatus = 'idle' | 'starting' | 'pending' | 'approved' | 'failed'
@@ -7,7 +12,7 @@ export type DeviceLoginStatus = 'idle' | 'starting' | 'pending' | 'approved' | '
 export interface UseDeviceLoginResult {
   /** Asks the server for a code (`client.deviceLogin(options)`); a running one is cancelled. */
   start(options?: DeviceLoginOptions): Promise<void>
-  /** Stops waiting: `status` becomes `'failed'` with an `aborted` error. */
+  /** Stops waiting (or starting): `status` becomes `'failed'` with an `aborted` error. */
   cancel(): void
   status: DeviceLoginStatus
   /** Show as text. */
@@ -30,6 +35,8 @@ const IDLE: Shown = {
   error: null,
 }
 
+const aborted = () => new DeviceLoginError('aborted', 'The device login was cancelled.')
+
 /**
  * A device login (RFC 8628) for screens without a keyboard: `start()`, show `userCode` and
  * `verificationUri` (or a QR code of `verificationUriComplete`), and the session appears in
@@ -44,11 +51,20 @@ export function useDeviceLogin(): UseDeviceLoginResult {
   const client = useAuthClient()
   const [shown, setShown] = useState<Shown>(IDLE)
   const current = useRef<DeviceLogin | undefined>(undefined)
+  // Bumped by start, cancel and unmount: a code that arrives for an older run is cancelled unseen.
+  const run = useRef(0)
 
-  useEffect(() => () => current.current?.cancel(), [client])
+  useEffect(
+    () => () => {
+      run.current++
+      current.current?.cancel()
+    },
+    [client],
+  )
 
   const start = useCallback(
     async (options?: DeviceLoginOptions) => {
+      const mine = ++run.current
       current.current?.cancel()
       current.current = undefined
       setShown({ ...IDLE, status: 'starting' })
@@ -56,9 +72,10 @@ export function useDeviceLogin(): UseDeviceLoginResult {
       try {
         d = await client.deviceLogin(options)
       } catch (error) {
-        setShown({ ...IDLE, status: 'failed', error: error as AuthError })
+        if (run.current === mine) setShown({ ...IDLE, status: 'failed', error: error as AuthError })
         return
       }
+      if (run.current !== mine) return d.cancel()
       current.current = d
       const { userCode, verificationUri, verificationUriComplete, expiresAt } = d
       setShown({
@@ -77,6 +94,11 @@ export function useDeviceLogin(): UseDeviceLoginResult {
     },
     [client],
   )
-  const cancel = useCallback(() => current.current?.cancel(), [])
+  const cancel = useCallback(() => {
+    run.current++
+    if (current.current) return current.current.cancel()
+    // Still asking for a code: that code is cancelled when it arrives.
+    setShown((s) => (s.status === 'starting' ? { ...IDLE, status: 'failed', error: aborted() } : s))
+  }, [])
   return { ...shown, start, cancel }
 }

@@ -1,5 +1,11 @@
 import { getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ShallowRef } from 'vue'
-import type { AuthClient, AuthError, DeviceLogin, DeviceLoginOptions } from '@oauth-spa/core'
+import {
+  DeviceLoginError,
+  type AuthClient,
+  type AuthError,
+  type DeviceLogin,
+  type DeviceLoginOptions,
+} from '@oauth-spa/core'
 import { useAuthClient } from './createAuthPlugin.js'
 
 export type DeviceLoginStatus = 'idle' | 'starting' | 'pending' | 'approved' | 'failed'
@@ -7,7 +13,7 @@ export type DeviceLoginStatus = 'idle' | 'starting' | 'pending' | 'approved' | '
 export interface UseDeviceLoginResult {
   /** Asks the server for a code (`client.deviceLogin(options)`); a running one is cancelled. */
   start(options?: DeviceLoginOptions): Promise<void>
-  /** Stops waiting: `status` becomes `'failed'` with an `aborted` error. */
+  /** Stops waiting (or starting): `status` becomes `'failed'` with an `aborted` error. */
   cancel(): void
   status: Readonly<ShallowRef<DeviceLoginStatus>>
   /** Show as text. */
@@ -38,6 +44,8 @@ export function useDeviceLogin(client: AuthClient = useAuthClient()): UseDeviceL
   const expiresAt = shallowRef<number>()
   const error = shallowRef<AuthError | null>(null)
   let current: DeviceLogin | undefined
+  // Bumped by start, cancel and unmount: a code that arrives for an older run is cancelled unseen.
+  let run = 0
 
   const show = (d: DeviceLogin | undefined, next: DeviceLoginStatus, err: AuthError | null) => {
     status.value = next
@@ -47,9 +55,17 @@ export function useDeviceLogin(client: AuthClient = useAuthClient()): UseDeviceL
     expiresAt.value = d?.expiresAt
     error.value = err
   }
-  if (getCurrentScope()) onScopeDispose(() => current?.cancel())
+  const cancel = () => {
+    run++
+    if (current) return current.cancel()
+    // Still asking for a code: that code is cancelled when it arrives.
+    if (status.value === 'starting')
+      show(undefined, 'failed', new DeviceLoginError('aborted', 'The device login was cancelled.'))
+  }
+  if (getCurrentScope()) onScopeDispose(cancel)
 
   async function start(options?: DeviceLoginOptions) {
+    const mine = ++run
     current?.cancel()
     current = undefined
     show(undefined, 'starting', null)
@@ -57,9 +73,10 @@ export function useDeviceLogin(client: AuthClient = useAuthClient()): UseDeviceL
     try {
       d = await client.deviceLogin(options)
     } catch (err) {
-      show(undefined, 'failed', err as AuthError)
+      if (run === mine) show(undefined, 'failed', err as AuthError)
       return
     }
+    if (run !== mine) return d.cancel()
     current = d
     show(d, 'pending', null)
     d.result.then(
@@ -70,7 +87,7 @@ export function useDeviceLogin(client: AuthClient = useAuthClient()): UseDeviceL
 
   return {
     start,
-    cancel: () => current?.cancel(),
+    cancel,
     status: shallowReadonly(status),
     userCode: shallowReadonly(userCode),
     verificationUri: shallowReadonly(verificationUri),
