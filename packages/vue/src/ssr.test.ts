@@ -19,12 +19,12 @@ trapBrowserGlobals()
 
 const Notes = defineComponent({
   setup() {
-    const { state } = useAuth()
+    const auth = useAuth()
     const { status } = useAccessToken()
     const { isCallback } = useAuthCallback()
     return () =>
       h('main', [
-        h('p', { id: 'status' }, state.value.status),
+        h('p', { id: 'status' }, auth.status.value),
         h('p', { id: 'token' }, `token ${status.value}`),
         h('p', { id: 'callback' }, String(isCallback.value)),
       ])

@@ -1,8 +1,9 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { defineComponent, effectScope, isRef, nextTick } from 'vue'
+import { defineComponent, effectScope, isReadonly, isRef, nextTick } from 'vue'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { useAuthClient } from './createAuthPlugin.js'
 import { useAuth, type UseAuthResult } from './useAuth.js'
+import type { AuthState, User } from '@oauth-spa/core'
 import { createTestAuthClient } from '@oauth-spa/core/testing'
 import { createTestAuth, ISSUER, type TestAuth } from '../../../test-utils/bindings.js'
 import { countListeners } from '../../../test-utils/bindings.js'
@@ -14,8 +15,8 @@ afterEach(() => {
   t = undefined
 })
 
-const label = ({ state }: UseAuthResult) =>
-  state.value.status === 'authenticated' ? `hello ${state.value.user.name}` : state.value.status
+const label = ({ status, user }: UseAuthResult) =>
+  status.value === 'authenticated' ? `hello ${user.value?.name}` : status.value
 
 describe('createAuthPlugin / useAuthClient', () => {
   it('provides the client to components', () => {
@@ -55,7 +56,53 @@ describe('useAuth', () => {
     expect(wrapper.text()).toBe('unauthenticated')
   })
 
-  it('holds the client snapshot itself, read-only', () => {
+  it('gives each field of the state as a read-only ref, as React names them', async () => {
+    const auth = createTestAuthClient({ loading: true })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { value } = mountWith(auth, useAuth)
+    const { status, user, expiresAt, error, storage } = value
+    for (const field of [status, user, expiresAt, error, storage]) {
+      expect(isRef(field) && isReadonly(field)).toBe(true)
+    }
+    expect([status.value, user.value, expiresAt.value, error.value]).toEqual([
+      'loading',
+      null,
+      null,
+      null,
+    ])
+    expect(storage.value).toBe(auth.getState().storage)
+    ;(status as { value: unknown }).value = 'authenticated'
+    expect(status.value).toBe('loading')
+
+    auth.signIn({ name: 'Ada' })
+    await nextTick()
+    expect(status.value).toBe('authenticated')
+    expect(user.value).toBe(auth.getState().user)
+    expect(user.value?.name).toBe('Ada')
+    expect(expiresAt.value).toBe(auth.getState().expiresAt)
+    expect(expiresAt.value).toBeTypeOf('number')
+    warn.mockRestore()
+  })
+
+  it('a component reading one field re-renders only when that field changes', async () => {
+    const auth = createTestAuthClient({ user: { name: 'Ada' } })
+    let renders = 0
+    const { value, wrapper } = mountWith(
+      auth,
+      useAuth,
+      ({ status }) => `${++renders} ${status.value}`,
+    )
+    const before = value.expiresAt.value
+    auth.setToken('at-2', { expiresIn: 60 })
+    await nextTick()
+    expect(value.expiresAt.value).not.toBe(before)
+    expect(wrapper.text()).toBe('1 authenticated')
+    auth.signOut()
+    await nextTick()
+    expect(wrapper.text()).toBe('2 unauthenticated')
+  })
+
+  it('still gives the whole snapshot as `state`, read-only', () => {
     const auth = createTestAuthClient()
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const { value } = mountWith(auth, useAuth)
@@ -104,7 +151,13 @@ describe('useAuth', () => {
     expect(listeners()).toBe(0)
   })
 
-  it('narrows user on status (types)', () => {
+  it('types each field as the union of its values; `state` narrows on status (types)', () => {
+    const fields = ({ user, expiresAt, status }: UseAuthResult) => {
+      expectTypeOf(user.value).toEqualTypeOf<User | null>()
+      expectTypeOf(expiresAt.value).toEqualTypeOf<number | null>()
+      expectTypeOf(status.value).toEqualTypeOf<AuthState['status']>()
+    }
+    expect(fields).toBeTypeOf('function')
     const check = ({ state }: UseAuthResult) => {
       if (state.value.status === 'authenticated') {
         expectTypeOf(state.value.user.sub).toEqualTypeOf<string>()

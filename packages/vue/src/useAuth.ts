@@ -1,4 +1,5 @@
 import {
+  computed,
   getCurrentInstance,
   getCurrentScope,
   inject,
@@ -6,27 +7,39 @@ import {
   onScopeDispose,
   shallowReadonly,
   shallowRef,
+  type Ref,
   type ShallowRef,
 } from 'vue'
 import type { AuthClient, AuthState } from '@oauth-spa/core'
 import { MountingKey, useAuthClient } from './createAuthPlugin.js'
 
-export interface UseAuthResult {
-  /** The client's current snapshot; replaced (never mutated) when it changes. */
-  state: Readonly<ShallowRef<AuthState>>
+/**
+ * React's `useAuth()` result with each state field as a read-only ref: `status`, `user`,
+ * `expiresAt`, `error`, `storage`, `login`, `logout` — plus `state`, the whole snapshot.
+ */
+export type UseAuthResult = {
+  readonly [K in keyof AuthState]: Readonly<Ref<AuthState[K]>>
+} & {
+  /**
+   * The client's current snapshot; replaced (never mutated) when it changes. Kept for code
+   * written before the fields above; narrow `state.value.status` to have `user` typed as non-null.
+   */
+  readonly state: Readonly<ShallowRef<AuthState>>
   login: AuthClient['login']
   logout: AuthClient['logout']
 }
 
 /**
- * The current {@link AuthState} as a read-only ref, kept up to date until the calling component
- * (or effect scope) is disposed. Narrow on `state.value.status` to read `user`. Pass `client` to
- * use one that was not provided by {@link createAuthPlugin}.
+ * The current {@link AuthState}, field by field as read-only refs (the names of React's
+ * `useAuth()`), kept up to date until the calling component (or effect scope) is disposed. Each
+ * field is computed from one snapshot ref (`state`, still returned), so a template reading
+ * `status` re-renders only when `status` changes. Pass `client` to use one that was not provided
+ * by {@link createAuthPlugin}.
  *
  * @example
  * ```ts
- * const { state, login } = useAuth()
- * const name = computed(() => (state.value.status === 'authenticated' ? state.value.user.name : ''))
+ * const { status, user, login, logout } = useAuth()
+ * const name = computed(() => user.value?.name ?? '')
  * ```
  */
 export function useAuth(client: AuthClient = useAuthClient()): UseAuthResult {
@@ -47,8 +60,14 @@ export function useAuth(client: AuthClient = useAuthClient()): UseAuthResult {
     })
     if (getCurrentScope()) onScopeDispose(unsubscribe)
   }
+  const field = <K extends keyof AuthState>(key: K) => computed(() => state.value[key])
   return {
     state: shallowReadonly(state),
+    status: field('status'),
+    user: field('user'),
+    expiresAt: field('expiresAt'),
+    error: field('error'),
+    storage: field('storage'),
     login: (options) => client.login(options),
     logout: (options) => client.logout(options),
   }
