@@ -58,6 +58,8 @@ for (const b of budgets) {
     format: 'esm',
     outdir: join(dir, 'out'),
     absWorkingDir: dir,
+    // What an app's production build sets (it turns the development warnings off).
+    define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   })
   // What loads at start: the entry and every chunk it imports statically, gzipped together.
@@ -82,8 +84,9 @@ for (const b of budgets) {
   }
   // Everything a typical app loads over a whole session: the eager code plus the chunks that
   // login, the callback and logout load on demand. Opt-in features (DPoP, silent renewal,
-  // UserInfo, the lease for browsers without Web Locks) are reported on their own.
-  const optIn = /^(dpop|silent|userinfo|lease|watch|idle|device|par|popup)-/
+  // UserInfo, the lease for browsers without Web Locks, the development warnings) are reported on
+  // their own.
+  const optIn = /^(dpop|silent|userinfo|lease|watch|idle|device|par|popup|dev)-/
   const all = Object.keys(outputs).filter((f) => f.endsWith('.js'))
   const typical = all.filter((f) => !optIn.test(f.split('/').pop()))
   report(`${b.name}, everything it loads`, gz(typical), b.limit)

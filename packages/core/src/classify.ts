@@ -126,17 +126,7 @@ export function decide(
     }
   }
   // A refusal for one API (RFC 8707) says nothing about the session and its other tokens.
-  if (resource && code === 'invalid_target') {
-    return {
-      action: 'keep',
-      error: new OAuthError(
-        code,
-        (error as OAuthError).error_description,
-        (error as OAuthError).status,
-        `The server gives no token for "${resource}" (invalid_target): check the resource option and the API's registration at the server.`,
-      ),
-    }
-  }
+  if (resource && code === 'invalid_target') return { action: 'keep', error }
   // Any other OAuth error is a refusal: `invalid_grant`, but also the 401, 403 or empty 400 that
   // real servers answer, an `error=` from silent renewal, or an answer that failed validation.
   const refused =

@@ -253,6 +253,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
 
     handleRedirectCallback(url = browser ? location.href : '') {
+      handled = true
       if (!browser)
         return Promise.reject(
           new ConfigurationError(
@@ -349,11 +350,24 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       sched.stop()
       idle?.stop()
       owner.destroy()
+      cfg.clearTimeout(unhandled)
       if (!browser) return
       removeEventListener('online', online)
       document.removeEventListener('visibilitychange', visible)
     },
   }
+
+  // A login response left in the URL is a bug of the app's: a development build says so.
+  let handled = false
+  const unhandled =
+    browser && auth.isCallback() && location.pathname === new URL(cfg.redirectUri).pathname
+      ? cfg.setTimeout(() => {
+          if (!handled && !destroyed)
+            import('./dev.js')
+              .then((m) => m.unhandledCallback(cfg.ns, location.pathname))
+              .catch(() => {})
+        }, 3000)
+      : undefined
 
   internals.set(auth, {
     cfg,
