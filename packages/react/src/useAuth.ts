@@ -2,7 +2,7 @@ import { useMemo, useSyncExternalStore } from 'react'
 import type { AuthClient, AuthState } from '@oauth-spa/core'
 import { serverState, useAuthClient } from './AuthProvider.js'
 
-/** The client's state snapshot, plus its `login` and `logout`. */
+/** The client's state snapshot, plus its `login` and `logout`; the same names in Vue, as refs. */
 export type UseAuthResult = AuthState & {
   login: AuthClient['login']
   logout: AuthClient['logout']
