@@ -331,7 +331,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       let stop: (() => void) | undefined
       let stopped = false
       void import('./watch.js').then((m) => {
-        if (!stopped) stop = m.watchAccessToken(auth, opts ?? {}, listener)
+        if (!stopped) stop = m.watchAccessToken(auth, opts ?? {}, listener, true)
       })
       return () => {
         stopped = true
@@ -378,6 +378,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           ? obtain(ctx, opts.resource ?? cfg.resource ?? '', opts.scope, opts.stale)
           : Promise.reject(new LoginRequiredError()),
     dpop: () => ctx.dpop(false),
+    retryAt: sched.until,
   })
   const authFetch = createAuthFetch(auth)
   return auth

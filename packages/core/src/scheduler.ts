@@ -14,6 +14,8 @@ const MAX_TIMER = 2 ** 31 - 1
 export interface Scheduler {
   /** The error to reject with, at once, while backing off. */
   blocked(): AuthError | undefined
+  /** When the backoff window ends (0 or past: none). */
+  until(): number
   /** Counts a failure and decides (see `decide`); a retry opens the backoff window. */
   failed(error: AuthError, how: Asked): Verdict
   succeeded(): void
@@ -37,6 +39,7 @@ export function createScheduler(cfg: Config, refresh: () => void): Scheduler {
   }
   const self: Scheduler = {
     blocked: () => (cfg.now() < until ? last : undefined),
+    until: () => until,
     failed(error, how) {
       const verdict = decide(error, failures, how)
       if (verdict.action === 'retry') {

@@ -33,6 +33,8 @@ export function watchAccessToken(
   client: AuthClient,
   options: WatchAccessTokenOptions,
   listener: (result: AccessTokenResult) => void,
+  /** The caller already gave the listener the `idle` result. */
+  announced = false,
 ): () => void {
   let result = IDLE
   let asked = 0
@@ -50,6 +52,9 @@ export function watchAccessToken(
   const now = cfg?.now ?? Date.now
   const later = cfg?.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms))
   const cancel = cfg?.clearTimeout ?? ((id: unknown) => clearTimeout(id as number))
+  const again = (ms: number) => (timer = later(() => void ask(), Math.min(MAX_TIMER, ms)))
+  /** The end of the client's backoff window after a failed refresh (0: none). */
+  const retryAt = () => internals.get(client)?.retryAt() ?? 0
 
   async function ask() {
     const mine = ++asked
@@ -67,10 +72,18 @@ export function watchAccessToken(
       // Ask again when this token stops being handed out (the client then refreshes it).
       const stored = await internals.get(client)?.token({ resource, scope })
       if (mine !== asked || !stored) return
-      const due = stored.expiresAt - stored.leeway - now()
-      timer = later(() => void ask(), Math.min(MAX_TIMER, Math.max(1000, due)))
+      const t = now()
+      const due = stored.expiresAt - stored.leeway - t
+      // Handed out while its refresh fails: ask again when the client may retry, or at expiry.
+      const until = retryAt() > t ? retryAt() : Infinity
+      again(Math.max(1000, due > 0 ? due : Math.min(stored.expiresAt, until) - t))
     } catch (err) {
-      if (mine === asked) emit({ token: undefined, error: err as AuthError, status: 'error' })
+      if (mine !== asked) return
+      emit({ token: undefined, error: err as AuthError, status: 'error' })
+      // A passing fault (the network, the server's trouble): ask again once the client's backoff
+      // is over. Logged out, or a scope that needs a login: the session's next change asks.
+      const wait = retryAt() - now()
+      if (wait > 0 && client.getState().status === 'authenticated') again(Math.max(1000, wait))
     }
   }
 
@@ -83,7 +96,7 @@ export function watchAccessToken(
     key = next
     void ask()
   }
-  listener(result)
+  if (!announced) listener(result)
   if (typeof window === 'undefined') return () => {}
   const unsubscribe = client.subscribe(changed)
   changed()
