@@ -231,7 +231,7 @@ test.describe('popup login and Cross-Origin-Opener-Policy', () => {
     await expect(page.locator('#status')).toHaveText('unauthenticated')
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#login-popup')])
     await popup.waitForURL(`${ISSUER}/interaction/**`)
-    await page.waitForTimeout(1500) // a person looks at the page before closing it
+    await page.waitForTimeout(300) // a person looks at the page before closing it
     const closedAt = Date.now()
     await popup.close()
     await expect(page.locator('#error')).toContainText('closed before the login finished', {

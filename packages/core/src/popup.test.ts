@@ -162,7 +162,7 @@ describe('popup login that survives COOP', () => {
   test('unreadable for a moment and then closed, as a COOP cut-off looks in Chromium: no popup_closed, the wait goes on', async () => {
     const { popup, run, start } = setup({ popupTimeout: 10 })
     const { pending } = await start()
-    await run(200) // on the server's page for two polls: not long enough to count
+    await run(100) // seen once on the server's page: not long enough to count
     popup.closed = true
     let settled = false
     pending.catch(() => (settled = true))
