@@ -187,20 +187,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     // The hot path: one clock read, no I/O.
     if (!opts.forceRefresh && isFresh(t, cfg.now())) return t
     if (!owner.session) throw new LoginRequiredError()
-    try {
-      return await obtain(
-        ctx,
-        resource,
-        opts.scope,
-        opts.forceRefresh ? (t?.accessToken ?? '') : undefined,
-      )
-    } catch (err) {
-      // The refresh failed or is backing off, and the session stays: a token only inside its
-      // leeway still works until it expires, so an outage at refresh time breaks nothing yet.
-      const kept = pick(owner.session, resource, opts.scope)
-      if (!opts.forceRefresh && kept && cfg.now() < kept.expiresAt) return kept
-      throw err
-    }
+    return obtain(ctx, resource, opts.scope, opts.forceRefresh ? (t?.accessToken ?? '') : undefined)
   }
 
   async function logout(opts: Parameters<AuthClient['logout']>[0] = {}, reason: 'logout' | 'idle') {

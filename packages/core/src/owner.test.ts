@@ -175,28 +175,6 @@ describe('backoff for every caller (bug 4)', () => {
     expect(server.tokenRequests).toHaveLength(3)
   })
 
-  test('a token still inside its lifetime keeps working while the refresh fails, until it expires', async () => {
-    const { server, auth, clock: c } = await loggedIn({ allowedOrigins: [API] })
-    const token = await auth.getAccessToken()
-    c.advance(HOUR - 30_000) // inside the leeway: due for a refresh, valid for 30 s more
-    server.tokenReplies.push(
-      () => new Response('down', { status: 503, headers: { 'retry-after': '60' } }),
-    )
-    expect(await auth.getAccessToken()).toBe(token)
-    expect(auth.getState().error).toMatchObject({ status: 503 })
-    const before = server.requests.length
-    expect(await auth.getAccessToken()).toBe(token) // inside the backoff: nothing sent
-    await auth.fetch(`${API}/notes`)
-    expect(server.requests.at(-1)?.headers.get('authorization')).toBe(`Bearer ${token}`)
-    expect(server.requests.length).toBe(before + 1)
-    c.advance(31_000) // expired, still backing off
-    expect(await errorOf(auth.getAccessToken())).toMatchObject({ status: 503 })
-    expect(await errorOf(auth.getAccessToken({ forceRefresh: true }))).toMatchObject({
-      status: 503,
-    })
-    expect(auth.getState().status).toBe('authenticated')
-  })
-
   test('the background timer waits out the same window', async () => {
     const t = timers()
     const { server, auth, clock: c } = await loggedIn({ autoRefresh: true, ...t })

@@ -114,29 +114,6 @@ describe('watchAccessToken', () => {
     expect(t.active()).toHaveLength(0)
   })
 
-  test('a token handed out while its refresh fails is asked for again at the end of the backoff', async () => {
-    const server = new FakeServer()
-    const c = clock()
-    const t = timers()
-    const auth = makeClient(server, { now: c.now, autoRefresh: false, ...t })
-    await loginFlow(auth, server)
-    const first = await auth.getAccessToken()
-    c.advance(3600_000 - 30_000) // inside the leeway, valid for 30 s more
-    server.tokenReplies.push(
-      () => new Response('down', { status: 503, headers: { 'retry-after': '10' } }),
-    )
-    const w = collect()
-    const stop = auth.watchAccessToken({}, w.listener)
-    await until(() => w.last().status === 'ready')
-    expect(w.last().token).toBe(first)
-    const retry = t.active().at(-1)!
-    expect(retry.ms).toBe(10_000)
-    c.advance(10_000)
-    t.fire(retry)
-    await until(() => w.last().status === 'ready' && w.last().token !== first)
-    stop()
-  })
-
   test('scope step-up refused → error with the scope; the default watcher keeps its token', async () => {
     const server = new FakeServer()
     const auth = makeClient(server)

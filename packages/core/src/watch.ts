@@ -72,11 +72,7 @@ export function watchAccessToken(
       // Ask again when this token stops being handed out (the client then refreshes it).
       const stored = await internals.get(client)?.token({ resource, scope })
       if (mine !== asked || !stored) return
-      const t = now()
-      const due = stored.expiresAt - stored.leeway - t
-      // Handed out while its refresh fails: ask again when the client may retry, or at expiry.
-      const until = retryAt() > t ? retryAt() : Infinity
-      again(Math.max(1000, due > 0 ? due : Math.min(stored.expiresAt, until) - t))
+      again(Math.max(1000, stored.expiresAt - stored.leeway - now()))
     } catch (err) {
       if (mine !== asked) return
       emit({ token: undefined, error: err as AuthError, status: 'error' })
