@@ -38,7 +38,7 @@ function checkEndpoints(as: oauth.AuthorizationServer): oauth.AuthorizationServe
     if (
       (name.endsWith('_endpoint') || name === 'jwks_uri') &&
       name !== 'end_session_endpoint' &&
-      value !== undefined
+      value != null
     )
       checkSecureUrl(String(value), `The server metadata's ${name}`)
   return as
@@ -110,6 +110,10 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
     // The server's own document is cached; the app's and the adapter's changes apply on reading.
     await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
   }
-  as = { ...as, ...given, issuer: as.issuer }
+  // A member set to null (`"revocation_endpoint": null`) is one the server does not have.
+  as = JSON.parse(
+    JSON.stringify({ ...as, ...given, issuer: as.issuer }),
+    (_, v: unknown) => v ?? undefined,
+  ) as oauth.AuthorizationServer
   return withoutNone(checkEndpoints(p ? p.metadata(as, cfg) : as))
 }
