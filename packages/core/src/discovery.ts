@@ -31,7 +31,9 @@ function withoutNone(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
 /**
  * Every endpoint the SDK fetches or sends the browser to must be https (http on loopback only): a
  * `javascript:` or plain-http `authorization_endpoint` in metadata is refused, not navigated.
- * (`end_session_endpoint` is checked when logging out: a bad one must not prevent logins.)
+ * (`end_session_endpoint` is checked when logging out: a bad one must not prevent logins.) An
+ * endpoint set to null (`"revocation_endpoint": null`) is one the server does not have: every
+ * reader of the metadata tests endpoints for truthiness.
  */
 function checkEndpoints(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
   for (const [name, value] of Object.entries(as))
@@ -110,10 +112,6 @@ export async function discover(cfg: Config, store: TokenStore): Promise<oauth.Au
     // The server's own document is cached; the app's and the adapter's changes apply on reading.
     await store.set('discovery', { v: 1, at: cfg.now(), as } satisfies CachedMetadata)
   }
-  // A member set to null (`"revocation_endpoint": null`) is one the server does not have.
-  as = JSON.parse(
-    JSON.stringify({ ...as, ...given, issuer: as.issuer }),
-    (_, v: unknown) => v ?? undefined,
-  ) as oauth.AuthorizationServer
+  as = { ...as, ...given, issuer: as.issuer }
   return withoutNone(checkEndpoints(p ? p.metadata(as, cfg) : as))
 }

@@ -350,7 +350,8 @@ export function applyMetadata(
       : server
   }
   for (const [key, value] of Object.entries(next)) {
-    if ((key.endsWith('_endpoint') || key === 'jwks_uri') && value !== undefined) {
+    // null: the server has no such endpoint (`"revocation_endpoint": null`), like undefined
+    if ((key.endsWith('_endpoint') || key === 'jwks_uri') && value != null) {
       if (typeof value !== 'string') {
         throw new ConfigurationError(
           `The "${adapter.name}" provider adapter set ${key} to a non-string.`,
