@@ -133,7 +133,7 @@ export async function exchange(
       as,
       response,
       await oauth.processAuthorizationCodeResponse(
-        cfg.provider ? await cfg.provider.forTokens(as, response) : as,
+        cfg.provider ? await cfg.provider.forTokens(as, response, params) : as,
         client,
         response,
         {
@@ -267,6 +267,23 @@ function refused(
     : m
 }
 
+/**
+ * `state` first, then `error=`, then RFC 9207 `iss` against the server this login was sent to (for
+ * a multi-tenant issuer template, filled with the tenant `iss` names: the provider's `iss` hook).
+ */
+export const validate = (
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  tx: Transaction,
+  params: URLSearchParams,
+): URLSearchParams =>
+  oauth.validateAuthResponse(
+    { ...as, issuer: ctx.cfg.provider?.iss(tx.issuer, params) ?? tx.issuer },
+    ctx.client,
+    params,
+    tx.state,
+  )
+
 /** Validates an authorization response for `tx`, exchanges the code and stores the session. */
 async function finish(
   ctx: Ctx,
@@ -276,13 +293,7 @@ async function finish(
   const as = await ctx.server()
   let validated: URLSearchParams
   try {
-    // state first, then `error=`, then RFC 9207 `iss` against the server this login was sent to.
-    validated = oauth.validateAuthResponse(
-      { ...as, issuer: tx.issuer },
-      ctx.client,
-      params,
-      tx.state,
-    )
+    validated = validate(ctx, as, tx, params)
   } catch (err) {
     throw err instanceof oauth.AuthorizationResponseError
       ? refused(ctx, tx, err, 'authorization')

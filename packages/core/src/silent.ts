@@ -1,4 +1,4 @@
-import * as oauth from 'oauth4webapi'
+import type * as oauth from 'oauth4webapi'
 import { SILENT_FRAME, type Ctx } from './context.js'
 import { LoginRequiredError, TimeoutError } from './errors.js'
 import { tokenKey, type Session } from './session.js'
@@ -14,12 +14,12 @@ export async function silentRenew(
   scope?: string,
 ): Promise<Session> {
   // Already loaded (it loaded this module); imported on demand so the login chunk stays one file.
-  const { authorizationUrl, exchange } = await import('./authorize.js')
+  const { authorizationUrl, exchange, validate } = await import('./authorize.js')
   const redirectUri = ctx.cfg.silentRedirectUri ?? ctx.cfg.redirectUri
   const opts = { resource: resource || undefined, scope, prompt: 'none', returnTo: '/' }
   const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
   const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
-  const validated = oauth.validateAuthResponse(as, ctx.client, params, tx.state)
+  const validated = validate(ctx, as, tx, params)
   return (await exchange(ctx, as, tx, validated, s, tokenKey(resource, scope)))[0]
 }
 
