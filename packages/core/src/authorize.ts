@@ -26,6 +26,26 @@ import type { LoginOptions } from './types.js'
 
 const maxAgeOf = (v: string | undefined) => (v === undefined ? undefined : Number(v))
 
+/**
+ * Sets the parameters of an authorization request, or of a device authorization request (RFC 8628
+ * §3.1), on `into`: the app's `extraParams` (the adapter's below them, `extra` above them), then
+ * `ours` (the set ones) over them, then every API in `allowedOrigins` as one more `resource` (RFC
+ * 8707 §2.1), so that one refresh token can later get a token for each of them.
+ */
+export function requestParams(
+  cfg: Ctx['cfg'],
+  into: URLSearchParams,
+  ours: Record<string, string | undefined>,
+  extra?: Record<string, string>,
+): void {
+  for (const [k, v] of Object.entries({ ...cfg.extraParams, ...extra })) into.set(k, v)
+  for (const [k, v] of Object.entries(ours)) if (v !== undefined) into.set(k, v)
+  for (const o of cfg.allowedOrigins ?? []) {
+    const r = typeof o === 'object' && o.resource
+    if (r && !into.getAll('resource').includes(r)) into.append('resource', r)
+  }
+}
+
 /** Builds the authorization request: PKCE S256, a fresh `state` (256 bits) and `nonce`. */
 export async function authorizationUrl(
   ctx: Ctx,
@@ -84,17 +104,7 @@ export async function authorizationUrl(
     max_age: tx.maxAge?.toString(),
     dpop_jkt: await DPoP?.calculateThumbprint(),
   }
-  // The app's own parameters (the adapter's below them) first; ours (set ones only) override them.
-  for (const [k, v] of Object.entries({ ...cfg.extraParams, ...opts.extraParams }))
-    url.searchParams.set(k, v)
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
-  // Every API in allowedOrigins is asked for up front (RFC 8707 §2.1), so one refresh token can
-  // later get a token for each of them.
-  for (const o of cfg.allowedOrigins ?? []) {
-    const r = typeof o === 'object' && o.resource
-    if (r && !url.searchParams.getAll('resource').includes(r))
-      url.searchParams.append('resource', r)
-  }
+  requestParams(cfg, url.searchParams, params, opts.extraParams)
   // PAR (RFC 9126): the parameters go to the server first; the browser carries a reference.
   const sent =
     cfg.par || as.require_pushed_authorization_requests

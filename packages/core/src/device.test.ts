@@ -12,6 +12,7 @@ import {
   type ClientOptions,
 } from './test/helpers.js'
 import { dpop } from './dpop.js'
+import { auth0 } from './providers.js'
 
 const polls = (server: FakeServer) =>
   server.tokenRequests.filter((r) => r.form.get('grant_type') === DEVICE_GRANT)
@@ -284,5 +285,39 @@ describe('device login (RFC 8628)', () => {
       }),
     )
     expect(await errorOf(bad.auth.deviceLogin())).toMatchObject({ code: 'configuration_error' })
+  })
+
+  test('the device authorization request carries the same extra parameters as a login', async () => {
+    const { auth, server } = setup({
+      provider: auth0({ audience: 'https://api.example/' }),
+      extraParams: { ui_locales: 'de' },
+      resource: 'https://api.example/',
+      allowedOrigins: ['https://cdn.example', { url: 'https://b.example', resource: 'urn:b' }],
+    })
+    await auth.deviceLogin()
+    const asked = server.sent('device_authorization_endpoint')[0]!.form
+    expect(asked.get('audience')).toBe('https://api.example/')
+    expect(asked.get('ui_locales')).toBe('de')
+    expect(asked.getAll('resource')).toEqual(['https://api.example/', 'urn:b'])
+    await auth.login()
+    const login = server.lastNavigation().searchParams
+    for (const name of ['audience', 'ui_locales'])
+      expect(asked.get(name), name).toBe(login.get(name))
+    expect(asked.getAll('resource')).toEqual(login.getAll('resource'))
+  })
+
+  test("the app's audience and extraParams win over the adapter's, as on a login", async () => {
+    const { auth, server } = setup({
+      provider: auth0({ audience: 'https://adapter.example/' }),
+      audience: 'https://app.example/',
+      extraParams: { scope: 'ignored', client_id: 'ignored' },
+    })
+    await auth.deviceLogin({ scope: 'read' })
+    const asked = server.sent('device_authorization_endpoint')[0]!.form
+    expect(asked.get('audience')).toBe('https://app.example/')
+    // the SDK's own parameters are never the app's
+    expect(asked.get('scope')).toBe('openid profile email offline_access read')
+    expect(asked.getAll('client_id')).toHaveLength(1)
+    expect(asked.get('client_id')).not.toBe('ignored')
   })
 })

@@ -40,13 +40,12 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
   const scope = [
     ...new Set(`${cfg.scope ?? defaultScope(as)} ${opts.scope ?? ''}`.split(' ').filter(Boolean)),
   ].join(' ')
-  const params = new URLSearchParams({ scope })
-  if (cfg.resource) params.append('resource', cfg.resource)
-  for (const o of cfg.allowedOrigins ?? []) {
-    const r = typeof o === 'object' && o.resource
-    if (r && !params.getAll('resource').includes(r)) params.append('resource', r)
-  }
-  if (cfg.audience) params.set('audience', cfg.audience)
+  // Imported on demand, not statically: the login chunk then stays one file for every app.
+  const { requestParams, sessionOf } = await import('./authorize.js')
+  // What a login would ask for beyond the protocol: extraParams, the provider's (Auth0's
+  // audience), audience, the APIs (resource).
+  const params = new URLSearchParams()
+  requestParams(cfg, params, { scope, resource: cfg.resource, audience: cfg.audience })
   const DPoP = await ctx.dpop(true)
   const answer = await oauth.processDeviceAuthorizationResponse(
     as,
@@ -142,8 +141,6 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
         throw stopped
       }
       const key = cfg.resource ?? ''
-      // Imported on demand, not statically: the login chunk then stays one file for every app.
-      const { sessionOf } = await import('./authorize.js')
       const [next, warning] = await sessionOf(ctx, as, res, DPoP, { scope, key })
       await owner.locked(async (w) => {
         if (logouts !== owner.logouts) throw new LoginRequiredError('Logged out during login.')
