@@ -9,6 +9,7 @@ import {
   LoginRequiredError,
   NetworkError,
   type AuthError,
+  type OAuthError,
 } from './errors.js'
 import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import type { Session } from './session.js'
@@ -97,7 +98,10 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
         )
       }, DPoP)
     } catch (err) {
-      const code = err instanceof oauth.ResponseBodyError ? err.error : undefined
+      // The provider's reading first (Entra's authorization_declined is access_denied).
+      const e = toAuthError(err, 'Device login')
+      const error = cfg.provider?.mapError(e, 'device') ?? e
+      const code = (error as OAuthError).error
       if (code === 'authorization_pending') return undefined
       if (code === 'slow_down') {
         interval += SLOW_DOWN
@@ -106,7 +110,6 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
       if (code === 'access_denied')
         throw new DeviceLoginError('access_denied', 'The login was denied on the other device.')
       if (code === 'expired_token') throw expired()
-      const error = toAuthError(err, 'Device login')
       // The network's or the server's passing trouble is no answer: back off and ask again.
       if (error instanceof NetworkError) {
         interval = Math.min(MAX_INTERVAL, interval * 2)

@@ -248,6 +248,23 @@ describe('error mapping', () => {
     )
   })
 
+  test("entra: its device flow's authorization_declined and bad_verification_code are RFC 8628's", () => {
+    const declined = mapOAuthError(entra(), err('authorization_declined', 400, 'no'), 'device')
+    expect([declined.error, declined.error_description, declined.status]).toEqual([
+      'access_denied',
+      'no',
+      400,
+    ])
+    expect(mapOAuthError(entra(), err('bad_verification_code', 400), 'device').error).toBe(
+      'expired_token',
+    )
+    // only where they mean that: a device login's polls
+    const elsewhere = err('authorization_declined', 400)
+    expect(mapOAuthError(entra(), elsewhere, 'token')).toBe(elsewhere)
+    const pending = err('authorization_pending', 400)
+    expect(mapOAuthError(entra(), pending, 'device')).toBe(pending)
+  })
+
   test('other presets and no adapter leave errors alone', () => {
     const e = err('invalid_grant', 403)
     for (const adapter of [undefined, entra(), okta(), keycloak()]) {

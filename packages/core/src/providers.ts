@@ -64,8 +64,8 @@ export interface ProviderError {
   readonly error_description?: string
   /** The HTTP status, when the error came from a response. */
   readonly status?: number
-  /** Which request failed. */
-  readonly during: 'authorization' | 'token' | 'refresh' | 'revocation'
+  /** Which request failed (`device`: polling the token endpoint in a device login). */
+  readonly during: 'authorization' | 'token' | 'refresh' | 'revocation' | 'device'
 }
 
 /**
@@ -678,13 +678,21 @@ export function auth0(options: { audience?: string } = {}): ProviderAdapter {
   })
 }
 
+/** @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code (expected errors) */
+const ENTRA_DEVICE_ERRORS: Record<string, string> = {
+  authorization_declined: 'access_denied',
+  bad_verification_code: 'expired_token',
+}
+
 /**
  * Microsoft Entra ID (v2.0 endpoints). Accepts the multi-tenant `{tenantid}` issuer template of
  * `/common/v2.0` and `/organizations/v2.0` by checking each ID token's `iss` against the template
  * with the token's own `tid` filled in (optionally limited to `tenants`); default scope
  * `openid profile email offline_access` (refresh tokens need `offline_access`); Entra has no
  * revocation endpoint, so logout ends the local session and then signs out at the
- * `end_session_endpoint`.
+ * `end_session_endpoint`. A device login declined on the phone (`authorization_declined`) ends
+ * as `access_denied`, a device code Entra does not know (`bad_verification_code`) as
+ * `expired_token`.
  */
 export function entra(options: { tenants?: readonly string[] } = {}): ProviderAdapter {
   const tenants = options?.tenants
@@ -706,6 +714,12 @@ export function entra(options: { tenants?: readonly string[] } = {}): ProviderAd
     scope: DEFAULT_SCOPE,
     // Entra ignores id_token_hint; keep the ID token out of the URL (and the server's logs).
     logoutUrl: (input) => rpInitiatedLogoutUrl({ ...input, idToken: undefined }),
+    // Its device flow's own words for RFC 8628's: the person declined; the code is unknown
+    // (expired and forgotten, or never issued): start again.
+    mapError: (e) => {
+      const error = e.during === 'device' && ENTRA_DEVICE_ERRORS[e.error]
+      return error ? { ...e, error } : e
+    },
   })
 }
 
