@@ -614,6 +614,21 @@ describe('an adapter never weakens a check', () => {
     expect(() => auth0({ audience: '' })).toThrow(ConfigurationError)
     expect(() => defineProvider({ name: '' })).toThrow(ConfigurationError)
   })
+
+  test.each<[string, Record<string, unknown>]>([
+    ['metadata', { metadata: { revocation_endpoint: 'https://as.example/revoke' } }],
+    ['logoutUrl', { logoutUrl: 'https://as.example/logout' }],
+    ['mapError', { mapError: true }],
+    ['normalizeIssuer', { normalizeIssuer: 'https://as.example/' }],
+    ['authorizationParams', { authorizationParams: 'audience=x' }],
+    ['tokenParams', { tokenParams: null }],
+    ['issuerTemplate', { issuerTemplate: '{tenantid}' }],
+    ['scope', { scope: ['openid'] }],
+  ])('a member of the wrong type (%s) is a ConfigurationError naming it', (key, member) => {
+    const make = () => defineProvider({ name: 'mine', ...member } as unknown as ProviderAdapter)
+    expect(make).toThrow(ConfigurationError)
+    expect(make).toThrow(key)
+  })
 })
 
 test('each preset is a separate export with no shared state (tree-shakable)', () => {

@@ -200,6 +200,23 @@ export function defineProvider<A extends ProviderAdapter>(adapter: A): A {
   if (!adapter || typeof adapter.name !== 'string' || !adapter.name) {
     throw new ConfigurationError('A provider adapter needs a `name`.')
   }
+  // Checked here, not when a hook is first called mid-login: a wrong member fails at creation.
+  for (const [key, kind] of [
+    ['normalizeIssuer', 'function'],
+    ['metadata', 'function'],
+    ['logoutUrl', 'function'],
+    ['mapError', 'function'],
+    ['authorizationParams', 'object'],
+    ['tokenParams', 'object'],
+    ['issuerTemplate', 'object'],
+  ] as const) {
+    const value = adapter[key]
+    if (value !== undefined && (typeof value !== kind || value === null)) {
+      throw new ConfigurationError(
+        `The "${adapter.name}" provider adapter's ${key} must be ${kind === 'object' ? 'an object' : 'a function'}.`,
+      )
+    }
+  }
   const authorization = checkParams(
     adapter.authorizationParams,
     RESERVED_AUTHORIZATION,
