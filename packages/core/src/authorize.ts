@@ -12,7 +12,7 @@ import { toAuthError } from './classify.js'
 import { defaultScope, type ProviderError } from './providers.js'
 import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import { safeReturnTo } from './return-to.js'
-import { checkTokens, tokenKey, toStoredToken, userOf, type Session } from './session.js'
+import { checkTokens, toStoredToken, userOf, type Session } from './session.js'
 import {
   saveTransaction,
   takeTransaction,
@@ -25,6 +25,26 @@ import type { LoginOptions } from './types.js'
 // download it.
 
 const maxAgeOf = (v: string | undefined) => (v === undefined ? undefined : Number(v))
+
+/**
+ * Sets the parameters of an authorization request, or of a device authorization request (RFC 8628
+ * §3.1), on `into`: the app's `extraParams` (the adapter's below them, `extra` above them), then
+ * `ours` (the set ones) over them, then every API in `allowedOrigins` as one more `resource` (RFC
+ * 8707 §2.1), so that one refresh token can later get a token for each of them.
+ */
+export function requestParams(
+  cfg: Ctx['cfg'],
+  into: URLSearchParams,
+  ours: Record<string, string | undefined>,
+  extra?: Record<string, string>,
+): void {
+  for (const [k, v] of Object.entries({ ...cfg.extraParams, ...extra })) into.set(k, v)
+  for (const [k, v] of Object.entries(ours)) if (v !== undefined) into.set(k, v)
+  for (const o of cfg.allowedOrigins ?? []) {
+    const r = typeof o === 'object' && o.resource
+    if (r && !into.getAll('resource').includes(r)) into.append('resource', r)
+  }
+}
 
 /** Builds the authorization request: PKCE S256, a fresh `state` (256 bits) and `nonce`. */
 export async function authorizationUrl(
@@ -84,17 +104,7 @@ export async function authorizationUrl(
     max_age: tx.maxAge?.toString(),
     dpop_jkt: await DPoP?.calculateThumbprint(),
   }
-  // The app's own parameters (the adapter's below them) first; ours (set ones only) override them.
-  for (const [k, v] of Object.entries({ ...cfg.extraParams, ...opts.extraParams }))
-    url.searchParams.set(k, v)
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
-  // Every API in allowedOrigins is asked for up front (RFC 8707 §2.1), so one refresh token can
-  // later get a token for each of them.
-  for (const o of cfg.allowedOrigins ?? []) {
-    const r = typeof o === 'object' && o.resource
-    if (r && !url.searchParams.getAll('resource').includes(r))
-      url.searchParams.append('resource', r)
-  }
+  requestParams(cfg, url.searchParams, params, opts.extraParams)
   // PAR (RFC 9126): the parameters go to the server first; the browser carries a reference.
   const sent =
     cfg.par || as.require_pushed_authorization_requests
@@ -133,7 +143,7 @@ export async function exchange(
       as,
       response,
       await oauth.processAuthorizationCodeResponse(
-        cfg.provider ? await cfg.provider.forTokens(as, response) : as,
+        cfg.provider ? await cfg.provider.forTokens(as, response, params) : as,
         client,
         response,
         {
@@ -267,6 +277,23 @@ function refused(
     : m
 }
 
+/**
+ * `state` first, then `error=`, then RFC 9207 `iss` against the server this login was sent to (for
+ * a multi-tenant issuer template, filled with the tenant `iss` names: the provider's `iss` hook).
+ */
+export const validate = (
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  tx: Transaction,
+  params: URLSearchParams,
+): URLSearchParams =>
+  oauth.validateAuthResponse(
+    { ...as, issuer: ctx.cfg.provider?.iss(tx.issuer, params) ?? tx.issuer },
+    ctx.client,
+    params,
+    tx.state,
+  )
+
 /** Validates an authorization response for `tx`, exchanges the code and stores the session. */
 async function finish(
   ctx: Ctx,
@@ -276,13 +303,7 @@ async function finish(
   const as = await ctx.server()
   let validated: URLSearchParams
   try {
-    // state first, then `error=`, then RFC 9207 `iss` against the server this login was sent to.
-    validated = oauth.validateAuthResponse(
-      { ...as, issuer: tx.issuer },
-      ctx.client,
-      params,
-      tx.state,
-    )
+    validated = validate(ctx, as, tx, params)
   } catch (err) {
     throw err instanceof oauth.AuthorizationResponseError
       ? refused(ctx, tx, err, 'authorization')
@@ -305,19 +326,9 @@ async function finish(
   return { returnTo: tx.returnTo }
 }
 
-/** Renewal without a refresh token: `prompt=none` in a hidden iframe, same checks as a login. */
-export async function silentRenew(
-  ctx: Ctx,
-  as: oauth.AuthorizationServer,
-  s: Session,
-  resource: string,
-  scope?: string,
-) {
-  const { silentAuthorize } = await import('./silent.js')
-  const redirectUri = ctx.cfg.silentRedirectUri ?? ctx.cfg.redirectUri
-  const opts = { resource: resource || undefined, scope, prompt: 'none', returnTo: '/' }
-  const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
-  const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
-  const validated = oauth.validateAuthResponse(as, ctx.client, params, tx.state)
-  return (await exchange(ctx, as, tx, validated, s, tokenKey(resource, scope)))[0]
-}
+/**
+ * Renewal without a refresh token (`prompt=none` in a hidden iframe): in the silent chunk, which
+ * only sessions without a refresh token load.
+ */
+export const silentRenew: typeof import('./silent.js').silentRenew = async (...args) =>
+  (await import('./silent.js')).silentRenew(...args)

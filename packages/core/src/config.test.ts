@@ -54,6 +54,20 @@ describe('createAuthClient options', () => {
     },
   )
 
+  test.each([
+    ['timeout', 0],
+    ['timeout', -1],
+    ['popupTimeout', 0],
+    ['popupTimeout', Number.NaN],
+  ])('refuses %s: %o (every request, or popup, would time out at once)', (name, value) => {
+    expect(create({ [name]: value })).toThrow(ConfigurationError)
+    expect(create({ [name]: value })).toThrow(`Option \`${name}\` must be a number > 0.`)
+  })
+
+  test('accepts any positive timeout', () => {
+    expect(create({ timeout: 1, popupTimeout: 0.5 })).not.toThrow()
+  })
+
   test('refuses a clientSecret', () => {
     expect(create({ clientSecret: 's3cret' })).toThrow(ConfigurationError)
     expect(create({ clientSecret: 's3cret' })).toThrow(/public client/)

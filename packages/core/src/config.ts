@@ -173,9 +173,15 @@ const KINDS: [string[], string, (v: unknown) => boolean][] = [
     (v) => typeof v === 'string',
   ],
   [
-    'leeway timeout clockTolerance discoveryTtl idleTimeout idleWarning popupTimeout'.split(' '),
+    'leeway clockTolerance discoveryTtl idleTimeout idleWarning'.split(' '),
     'a number ≥ 0',
     (v) => typeof v === 'number' && v >= 0 && v < Infinity,
+  ],
+  // 0 would time out every request, or popup, at once.
+  [
+    ['timeout', 'popupTimeout'],
+    'a number > 0',
+    (v) => typeof v === 'number' && v > 0 && v < Infinity,
   ],
   ['autoRefresh fetchUserInfo par'.split(' '), 'true or false', (v) => typeof v === 'boolean'],
   [

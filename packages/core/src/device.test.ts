@@ -12,6 +12,7 @@ import {
   type ClientOptions,
 } from './test/helpers.js'
 import { dpop } from './dpop.js'
+import { auth0, defineProvider, entra, type ProviderError } from './providers.js'
 
 const polls = (server: FakeServer) =>
   server.tokenRequests.filter((r) => r.form.get('grant_type') === DEVICE_GRANT)
@@ -284,5 +285,81 @@ describe('device login (RFC 8628)', () => {
       }),
     )
     expect(await errorOf(bad.auth.deviceLogin())).toMatchObject({ code: 'configuration_error' })
+  })
+
+  test('the device authorization request carries the same extra parameters as a login', async () => {
+    const { auth, server } = setup({
+      provider: auth0({ audience: 'https://api.example/' }),
+      extraParams: { ui_locales: 'de' },
+      resource: 'https://api.example/',
+      allowedOrigins: ['https://cdn.example', { url: 'https://b.example', resource: 'urn:b' }],
+    })
+    await auth.deviceLogin()
+    const asked = server.sent('device_authorization_endpoint')[0]!.form
+    expect(asked.get('audience')).toBe('https://api.example/')
+    expect(asked.get('ui_locales')).toBe('de')
+    expect(asked.getAll('resource')).toEqual(['https://api.example/', 'urn:b'])
+    await auth.login()
+    const login = server.lastNavigation().searchParams
+    for (const name of ['audience', 'ui_locales'])
+      expect(asked.get(name), name).toBe(login.get(name))
+    expect(asked.getAll('resource')).toEqual(login.getAll('resource'))
+  })
+
+  test("the app's audience and extraParams win over the adapter's, as on a login", async () => {
+    const { auth, server } = setup({
+      provider: auth0({ audience: 'https://adapter.example/' }),
+      audience: 'https://app.example/',
+      extraParams: { scope: 'ignored', client_id: 'ignored' },
+    })
+    await auth.deviceLogin({ scope: 'read' })
+    const asked = server.sent('device_authorization_endpoint')[0]!.form
+    expect(asked.get('audience')).toBe('https://app.example/')
+    // the SDK's own parameters are never the app's
+    expect(asked.get('scope')).toBe('openid profile email offline_access read')
+    expect(asked.getAll('client_id')).toHaveLength(1)
+    expect(asked.get('client_id')).not.toBe('ignored')
+  })
+
+  test.each([
+    ['authorization_declined', 'access_denied'],
+    ['bad_verification_code', 'expired_token'],
+    ['expired_token', 'expired_token'],
+  ])('entra(): its %s ends the device login as %s', async (answer, code) => {
+    const { auth, server, elapse, waiting } = setup({ provider: entra() })
+    const d = await auth.deviceLogin()
+    server.tokenReplies.push(pending, () => oauthError(answer))
+    const failure = errorOf(d.result)
+    await elapse()
+    await elapse()
+    const err = await failure
+    expect(err).toBeInstanceOf(DeviceLoginError)
+    expect(err).toMatchObject({ code })
+    expect(waiting()).toBeUndefined()
+    expect(polls(server)).toHaveLength(2)
+  })
+
+  test("polling errors go through the adapter's mapError (during: 'device') before anything decides", async () => {
+    const seen: ProviderError[] = []
+    const provider = defineProvider({
+      name: 'custom',
+      mapError: (e) => {
+        seen.push(e)
+        return e.error === 'user_said_no' ? { ...e, error: 'access_denied' } : e
+      },
+    })
+    const { auth, server, elapse } = setup({ provider })
+    const d = await auth.deviceLogin()
+    server.tokenReplies.push(pending, () =>
+      oauthError('user_said_no', 400, { error_description: 'no' }),
+    )
+    const failure = errorOf(d.result)
+    await elapse()
+    await elapse()
+    expect(await failure).toMatchObject({ name: 'DeviceLoginError', code: 'access_denied' })
+    expect(seen).toEqual([
+      expect.objectContaining({ error: 'authorization_pending', during: 'device', status: 400 }),
+      expect.objectContaining({ error: 'user_said_no', error_description: 'no', during: 'device' }),
+    ])
   })
 })

@@ -9,6 +9,7 @@ import {
   LoginRequiredError,
   NetworkError,
   type AuthError,
+  type OAuthError,
 } from './errors.js'
 import { httpOptions, serverClockOffset, signed, tokenParams, withNonceRetry } from './http.js'
 import type { Session } from './session.js'
@@ -40,13 +41,12 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
   const scope = [
     ...new Set(`${cfg.scope ?? defaultScope(as)} ${opts.scope ?? ''}`.split(' ').filter(Boolean)),
   ].join(' ')
-  const params = new URLSearchParams({ scope })
-  if (cfg.resource) params.append('resource', cfg.resource)
-  for (const o of cfg.allowedOrigins ?? []) {
-    const r = typeof o === 'object' && o.resource
-    if (r && !params.getAll('resource').includes(r)) params.append('resource', r)
-  }
-  if (cfg.audience) params.set('audience', cfg.audience)
+  // Imported on demand, not statically: the login chunk then stays one file for every app.
+  const { requestParams, sessionOf } = await import('./authorize.js')
+  // What a login would ask for beyond the protocol: extraParams, the provider's (Auth0's
+  // audience), audience, the APIs (resource).
+  const params = new URLSearchParams()
+  requestParams(cfg, params, { scope, resource: cfg.resource, audience: cfg.audience })
   const DPoP = await ctx.dpop(true)
   const answer = await oauth.processDeviceAuthorizationResponse(
     as,
@@ -98,7 +98,10 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
         )
       }, DPoP)
     } catch (err) {
-      const code = err instanceof oauth.ResponseBodyError ? err.error : undefined
+      // The provider's reading first (Entra's authorization_declined is access_denied).
+      const e = toAuthError(err, 'Device login')
+      const error = cfg.provider?.mapError(e, 'device') ?? e
+      const code = (error as OAuthError).error
       if (code === 'authorization_pending') return undefined
       if (code === 'slow_down') {
         interval += SLOW_DOWN
@@ -107,7 +110,6 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
       if (code === 'access_denied')
         throw new DeviceLoginError('access_denied', 'The login was denied on the other device.')
       if (code === 'expired_token') throw expired()
-      const error = toAuthError(err, 'Device login')
       // The network's or the server's passing trouble is no answer: back off and ask again.
       if (error instanceof NetworkError) {
         interval = Math.min(MAX_INTERVAL, interval * 2)
@@ -142,8 +144,6 @@ export async function deviceLogin(ctx: Ctx, opts: DeviceLoginOptions): Promise<D
         throw stopped
       }
       const key = cfg.resource ?? ''
-      // Imported on demand, not statically: the login chunk then stays one file for every app.
-      const { sessionOf } = await import('./authorize.js')
       const [next, warning] = await sessionOf(ctx, as, res, DPoP, { scope, key })
       await owner.locked(async (w) => {
         if (logouts !== owner.logouts) throw new LoginRequiredError('Logged out during login.')

@@ -31,14 +31,16 @@ function withoutNone(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
 /**
  * Every endpoint the SDK fetches or sends the browser to must be https (http on loopback only): a
  * `javascript:` or plain-http `authorization_endpoint` in metadata is refused, not navigated.
- * (`end_session_endpoint` is checked when logging out: a bad one must not prevent logins.)
+ * (`end_session_endpoint` is checked when logging out: a bad one must not prevent logins.) An
+ * endpoint set to null (`"revocation_endpoint": null`) is one the server does not have: every
+ * reader of the metadata tests endpoints for truthiness.
  */
 function checkEndpoints(as: oauth.AuthorizationServer): oauth.AuthorizationServer {
   for (const [name, value] of Object.entries(as))
     if (
       (name.endsWith('_endpoint') || name === 'jwks_uri') &&
       name !== 'end_session_endpoint' &&
-      value !== undefined
+      value != null
     )
       checkSecureUrl(String(value), `The server metadata's ${name}`)
   return as

@@ -219,3 +219,74 @@ describe('DPoP', () => {
     expect(next.getState().status).toBe('unauthenticated')
   })
 })
+
+describe('DPoP algorithms: the first of the server’s list this SDK signs with, ES256 when offered', () => {
+  /** WebCrypto's name for the signature of each JWS algorithm, to check the proof with its jwk. */
+  const verifyAlgorithm = (alg: string) =>
+    alg.startsWith('ES')
+      ? { name: 'ECDSA', hash: `SHA-${alg === 'ES512' ? 512 : alg.slice(2)}` }
+      : alg.startsWith('PS')
+        ? { name: 'RSA-PSS', saltLength: Number(alg.slice(2)) / 8 }
+        : alg.startsWith('RS')
+          ? { name: 'RSASSA-PKCS1-v1_5' }
+          : { name: 'Ed25519' }
+  const importAlgorithm = (alg: string, jwk: Record<string, unknown>) =>
+    alg.startsWith('ES')
+      ? { name: 'ECDSA', namedCurve: jwk.crv }
+      : alg.startsWith('PS')
+        ? { name: 'RSA-PSS', hash: `SHA-${alg.slice(2)}` }
+        : alg.startsWith('RS')
+          ? { name: 'RSASSA-PKCS1-v1_5', hash: `SHA-${alg.slice(2)}` }
+          : { name: 'Ed25519' }
+
+  test.each([
+    [['ES384'], 'ES384'],
+    [['ES512'], 'ES512'],
+    [['EdDSA'], 'EdDSA'],
+    [['Ed25519'], 'Ed25519'],
+    [['RS512', 'ES512', 'ES384'], 'ES512'],
+    [['PS256', 'EdDSA', 'ES384', 'ES256'], 'ES256'],
+  ])('the server lists %j → proofs signed with %s, checked with their jwk', async (algs, alg) => {
+    const server = new FakeServer({ metadata: { dpop_signing_alg_values_supported: algs } })
+    const { clientId, clock: c, auth } = await dpopLogin(server)
+    c.advance(3600_000)
+    await auth.getAccessToken() // a refresh: a second proof with the stored key
+    expect(server.tokenRequests).toHaveLength(2)
+    for (const r of server.tokenRequests) {
+      const jwt = r.headers.get('dpop')!
+      const { header } = decodeJwt(jwt)
+      expect(header.alg).toBe(alg)
+      const jwk = header.jwk as JsonWebKey & Record<string, unknown>
+      const key = await crypto.subtle.importKey('jwk', jwk, importAlgorithm(alg, jwk), true, [
+        'verify',
+      ])
+      const [h, p, s] = jwt.split('.') as [string, string, string]
+      const sig = Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (x) =>
+        x.charCodeAt(0),
+      )
+      const signed = new TextEncoder().encode(`${h}.${p}`)
+      expect(await crypto.subtle.verify(verifyAlgorithm(alg), key, sig, signed)).toBe(true)
+    }
+    const kp = (await idb.get(server.issuer, clientId, 'dpop')) as CryptoKeyPair
+    expect(kp.privateKey.extractable).toBe(false)
+  })
+
+  test('the same key and algorithm after a reload (a new client)', async () => {
+    const server = new FakeServer({ metadata: { dpop_signing_alg_values_supported: ['EdDSA'] } })
+    const { clientId } = await dpopLogin(server)
+    const next = makeClient(server, { clientId, dpop })
+    await next.ready
+    await next.getAccessToken({ forceRefresh: true })
+    const [first, second] = server.tokenRequests.map(proofOf)
+    expect(second!.header.alg).toBe('EdDSA')
+    expect(second!.header.jwk).toEqual(first!.header.jwk)
+  })
+
+  test('a server listing none of them → DPoPError naming what the SDK signs with', async () => {
+    const server = new FakeServer({ metadata: { dpop_signing_alg_values_supported: ['HS256'] } })
+    const auth = makeClient(server, { dpop })
+    const err = await errorOf(auth.login())
+    expect(err).toBeInstanceOf(DPoPError)
+    expect((err as Error).message).toMatch(/ES256.*ES384.*EdDSA/)
+  })
+})

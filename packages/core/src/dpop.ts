@@ -3,7 +3,8 @@ import type { TokenStore } from './storage.js'
 import { DPoPError } from './errors.js'
 
 const KEY = 'dpop'
-const ALGS = ['ES256', 'PS256', 'RS256']
+/** The algorithms proofs are signed with (oauth4webapi's generateKeyPair). */
+const ALGS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'RS256']
 
 const isKeyPair = (x: unknown): x is CryptoKeyPair =>
   !!x &&
@@ -34,14 +35,21 @@ export async function dpop(
   let keyPair = await store.get(KEY)
   if (!isKeyPair(keyPair)) {
     if (!create) return undefined
-    const alg = ALGS.find((a) => !serverAlgs || serverAlgs.includes(a))
+    // ES256 when the server offers it (or names none), else the first of its list we sign with.
+    const alg = ['ES256', ...(serverAlgs ?? [])].find(
+      (a) => ALGS.includes(a) && (!serverAlgs || serverAlgs.includes(a)),
+    )
     if (!alg)
       throw new DPoPError(`The server offers no DPoP algorithm this SDK uses (${ALGS.join(', ')}).`)
-    const fresh = await oauth.generateKeyPair(alg, { extractable: false })
+    // The name kept with the key: an Ed25519 key signs as "Ed25519" unless the server said "EdDSA".
+    const fresh = { ...(await oauth.generateKeyPair(alg, { extractable: false })), alg }
     // Two tabs logging in at once keep one key: the first written wins, the other adopts it.
     await store.update(KEY, (old) => (isKeyPair(old) ? old : fresh))
     keyPair = (await store.get(KEY)) ?? fresh
   }
   // The client carries the server's clock offset: proofs are dated on the server's clock.
-  return oauth.DPoP(client, keyPair as CryptoKeyPair)
+  const { alg } = keyPair as { alg?: string }
+  return oauth.DPoP(client, keyPair as CryptoKeyPair, {
+    [oauth.modifyAssertion]: (header) => void (alg && (header.alg = alg)),
+  })
 }

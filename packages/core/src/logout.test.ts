@@ -106,6 +106,19 @@ describe('logout()', () => {
     expect(await idb.get(server.issuer, clientId, 'session')).toBeUndefined()
   })
 
+  test.each([204, 202])(
+    'revocation answered %i (any 2xx) → a successful logout, no error in the state',
+    async (status) => {
+      const server = new FakeServer()
+      const ok = () => new Response(null, { status })
+      server.revocationReplies.push(ok, ok)
+      const { auth } = await loggedIn(server)
+      await auth.logout({ localOnly: true })
+      expect(server.sent('revocation_endpoint')).toHaveLength(2)
+      expect(auth.getState()).toMatchObject({ status: 'unauthenticated', error: null })
+    },
+  )
+
   test('no revocation_endpoint → no revocation request', async () => {
     const server = new FakeServer({ metadata: { revocation_endpoint: undefined } })
     const { auth } = await loggedIn(server)

@@ -24,19 +24,17 @@ export async function revoke(
     tokens.map(async (token) => {
       if (!token) return
       try {
-        await withNonceRetry(
-          async (d) =>
-            oauth.processRevocationResponse(
-              await oauth.revocationRequest(
-                as,
-                ctx.client,
-                oauth.None(),
-                token,
-                httpOptions(ctx.cfg, d),
-              ),
-            ),
-          DPoP,
-        )
+        await withNonceRetry(async (d) => {
+          const res = await oauth.revocationRequest(
+            as,
+            ctx.client,
+            oauth.None(),
+            token,
+            httpOptions(ctx.cfg, d),
+          )
+          // RFC 7009 says 200; servers also answer 204 or 202: any 2xx revoked it.
+          if (!res.ok) await oauth.processRevocationResponse(res)
+        }, DPoP)
       } catch (err) {
         const error = toAuthError(err, 'Revoking the tokens')
         return (error as OAuthError).error === 'unsupported_token_type' ? undefined : error

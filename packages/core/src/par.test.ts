@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { dpop } from './dpop.js'
-import { FakeServer } from './test/fake-server.js'
+import { FakeServer, json, oauthError, type Reply } from './test/fake-server.js'
 import { errorOf, loginFlow, makeClient, popupLoginFlow } from './test/helpers.js'
 
 describe('pushed authorization requests (RFC 9126)', () => {
@@ -48,5 +48,36 @@ describe('pushed authorization requests (RFC 9126)', () => {
 
   test('the option is checked at creation', () => {
     expect(() => makeClient(new FakeServer(), { par: 'yes' as never })).toThrow(/par/)
+  })
+
+  /** A PAR endpoint that answers with `status` (RFC 9126 says 201) and `body` (default: valid). */
+  const answering =
+    (status: number, body?: Record<string, unknown>): Reply =>
+    (req, server) => {
+      const requestUri = `urn:ietf:params:oauth:request_uri:${crypto.randomUUID()}`
+      server.pushed.set(requestUri, req.form)
+      return json(body ?? { request_uri: requestUri, expires_in: 60 }, status)
+    }
+
+  test('a server answering 200 instead of 201 with a valid body: the login works', async () => {
+    const server = new FakeServer({ metadata: { require_pushed_authorization_requests: true } })
+    server.parReplies.push(answering(200))
+    const auth = makeClient(server)
+    const { authorizationUrl } = await loginFlow(auth, server)
+    expect(authorizationUrl.searchParams.get('request_uri')).toMatch(/^urn:ietf:params/)
+    expect(auth.getState().status).toBe('authenticated')
+  })
+
+  test.each([
+    ['200 without request_uri', answering(200, { expires_in: 60 })],
+    ['200 without expires_in', answering(200, { request_uri: 'urn:x' })],
+    ['202', answering(202)],
+    ['400 invalid_request', () => oauthError('invalid_request')],
+  ])('%s is still refused, nothing navigated', async (_, reply) => {
+    const server = new FakeServer({ metadata: { require_pushed_authorization_requests: true } })
+    server.parReplies.push(reply)
+    const auth = makeClient(server)
+    expect(await errorOf(auth.login())).toBeDefined()
+    expect(server.navigations).toHaveLength(0)
   })
 })

@@ -21,21 +21,23 @@ export async function push(
       'PAR is on (`par: true`) but the server metadata has no pushed_authorization_request_endpoint: turn PAR on at the server or remove the option.',
     )
   }
-  const res = await withNonceRetry(
-    async (d) =>
-      oauth.processPushedAuthorizationResponse(
-        as,
-        ctx.client,
-        await oauth.pushedAuthorizationRequest(
-          as,
-          ctx.client,
-          oauth.None(),
-          url.searchParams,
-          httpOptions(ctx.cfg, d),
-        ),
-      ),
-    DPoP,
-  )
+  const res = await withNonceRetry(async (d) => {
+    const pushed = await oauth.pushedAuthorizationRequest(
+      as,
+      ctx.client,
+      oauth.None(),
+      url.searchParams,
+      httpOptions(ctx.cfg, d),
+    )
+    // RFC 9126 says 201; some servers answer 200. oauth4webapi checks the body all the same.
+    return oauth.processPushedAuthorizationResponse(
+      as,
+      ctx.client,
+      pushed.status === 200
+        ? new Response(pushed.body, { status: 201, headers: pushed.headers })
+        : pushed,
+    )
+  }, DPoP)
   const sent = new URL(as.authorization_endpoint!)
   sent.searchParams.set('client_id', ctx.cfg.clientId)
   sent.searchParams.set('request_uri', res.request_uri)

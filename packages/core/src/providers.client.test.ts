@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest'
 import {
   auth0,
+  CallbackError,
   cognito,
   ConfigurationError,
   defineProvider,
@@ -123,11 +124,19 @@ function entraServer(claims: { iss?: string; tid?: unknown } = {}): FakeServer {
   return discoveredAt(server, `${MS}/common/v2.0`)
 }
 
-/** A login through Entra, which sends no `iss` on the authorization response. */
-async function entraLogin(auth: ReturnType<typeof makeClient>, server: FakeServer) {
+/**
+ * A login through Entra. Without `iss` (the default) the authorization response carries none, as
+ * Entra's did; with it, that `iss` (RFC 9207) — the tenant's concrete issuer, as Entra sends now.
+ */
+async function entraLogin(
+  auth: ReturnType<typeof makeClient>,
+  server: FakeServer,
+  iss?: string,
+): Promise<void> {
   await auth.login()
   const cb = new URL(server.authorize(server.lastNavigation().href))
-  cb.searchParams.delete('iss')
+  if (iss) cb.searchParams.set('iss', iss)
+  else cb.searchParams.delete('iss')
   await auth.handleRedirectCallback(cb.href)
 }
 
@@ -338,6 +347,58 @@ describe('entra: the {tenantid} template checked against the token’s own tenan
     const server = entraServer()
     const { auth } = client(server, entra({ tenants: [OTHER_TID] }), { issuer })
     expect(await errorOf(entraLogin(auth, server))).toBeInstanceOf(OAuthError)
+  })
+
+  test('a callback iss naming the tenant (the template filled with a tenant id) is accepted', async () => {
+    const server = entraServer()
+    const { auth } = client(server, entra(), { issuer })
+    await entraLogin(auth, server, `${MS}/${TID}/v2.0`)
+    expect(auth.getState()).toMatchObject({ status: 'authenticated', user: { tid: TID } })
+  })
+
+  test.each([
+    ['another host', `https://login.evil.example/${TID}/v2.0`],
+    ['another path', `${MS}/${TID}/v2.0/x`],
+    ['no tenant id in the segment', `${MS}/common/v2.0`],
+    ['the raw template', `${MS}/{tenantid}/v2.0`],
+    ['two segments for one', `${MS}/${TID}/${TID}/v2.0`],
+  ])('a callback iss of %s is refused before any token request', async (_, iss) => {
+    const server = entraServer()
+    const { auth, clientId } = client(server, entra(), { issuer })
+    expect(await errorOf(entraLogin(auth, server, iss))).toBeInstanceOf(CallbackError)
+    expect(server.tokenRequests).toHaveLength(0)
+    expect(await idb.get(issuer, clientId, 'session')).toBeUndefined()
+  })
+
+  test('a callback iss of another tenant than the ID token’s tid is refused, nothing stored', async () => {
+    const server = entraServer()
+    const { auth, clientId } = client(server, entra(), { issuer })
+    expect(await errorOf(entraLogin(auth, server, `${MS}/${OTHER_TID}/v2.0`))).toBeInstanceOf(
+      OAuthError,
+    )
+    expect(auth.getState().status).toBe('unauthenticated')
+    expect(await idb.get(issuer, clientId, 'session')).toBeUndefined()
+  })
+
+  test('entra({ tenants }): a callback iss of a tenant not listed is refused before the exchange', async () => {
+    const server = entraServer()
+    const { auth } = client(server, entra({ tenants: [OTHER_TID] }), { issuer })
+    expect(await errorOf(entraLogin(auth, server, `${MS}/${TID}/v2.0`))).toBeInstanceOf(
+      CallbackError,
+    )
+    expect(server.tokenRequests).toHaveLength(0)
+  })
+
+  test('a plain issuer is still compared exactly, with or without a preset', async () => {
+    for (const provider of [undefined, keycloak(), entra()]) {
+      const server = new FakeServer()
+      const { auth } = client(server, provider)
+      await auth.login()
+      const cb = new URL(server.authorize(server.lastNavigation().href))
+      cb.searchParams.set('iss', `${server.issuer}/${TID}`)
+      expect(await errorOf(auth.handleRedirectCallback(cb.href))).toBeInstanceOf(CallbackError)
+      expect(server.tokenRequests).toHaveLength(0)
+    }
   })
 })
 

@@ -5,6 +5,7 @@ import {
   applyMetadata,
   auth0,
   authorizationParams,
+  callbackIssuer,
   cognito,
   DEFAULT_SCOPE,
   defaultScope,
@@ -247,6 +248,23 @@ describe('error mapping', () => {
     )
   })
 
+  test("entra: its device flow's authorization_declined and bad_verification_code are RFC 8628's", () => {
+    const declined = mapOAuthError(entra(), err('authorization_declined', 400, 'no'), 'device')
+    expect([declined.error, declined.error_description, declined.status]).toEqual([
+      'access_denied',
+      'no',
+      400,
+    ])
+    expect(mapOAuthError(entra(), err('bad_verification_code', 400), 'device').error).toBe(
+      'expired_token',
+    )
+    // only where they mean that: a device login's polls
+    const elsewhere = err('authorization_declined', 400)
+    expect(mapOAuthError(entra(), elsewhere, 'token')).toBe(elsewhere)
+    const pending = err('authorization_pending', 400)
+    expect(mapOAuthError(entra(), pending, 'device')).toBe(pending)
+  })
+
   test('other presets and no adapter leave errors alone', () => {
     const e = err('invalid_grant', 403)
     for (const adapter of [undefined, entra(), okta(), keycloak()]) {
@@ -341,6 +359,49 @@ describe('resolveIssuer: the {tenantid} template filled with the token’s own t
   })
 })
 
+describe('callbackIssuer: the authorization response’s iss names its tenant, then compared exactly', () => {
+  const as = server({ issuer: TEMPLATE, authorization_response_iss_parameter_supported: true })
+  const client = { client_id: CLIENT }
+  const callback = (iss: string) => new URLSearchParams({ code: 'c', state: 's', iss })
+  /** What oauth4webapi says of a callback with `iss`, checked against `callbackIssuer`'s value. */
+  const validate = (iss: string, adapter: ProviderAdapter | undefined = entra(), at = as) =>
+    oauth.validateAuthResponse(
+      { ...at, issuer: callbackIssuer(at, iss, adapter) },
+      client,
+      callback(iss),
+      's',
+    )
+
+  test('the template filled with a tenant id passes; the tenant must be allowed', () => {
+    expect(callbackIssuer(as, `${MS}/${TID}/v2.0`, entra())).toBe(`${MS}/${TID}/v2.0`)
+    expect(validate(`${MS}/${TID}/v2.0`).get('code')).toBe('c')
+    expect(() => validate(`${MS}/${TID}/v2.0`, entra({ tenants: [OTHER_TID] }))).toThrow(
+      /does not accept/,
+    )
+  })
+
+  test.each([
+    ['another host', `https://evil.example/${TID}/v2.0`],
+    ['a longer path', `${MS}/${TID}/v2.0/x`],
+    ['a shorter path', `${MS}/${TID}`],
+    ['a name, not a tenant id', `${MS}/contoso.onmicrosoft.com/v2.0`],
+    ['two segments', `${MS}/${TID}/${TID}/v2.0`],
+    ['the raw template', TEMPLATE],
+    ['upper case', `${MS}/${TID.toUpperCase()}/v2.0`],
+    ['empty', ''],
+  ])('refuses %s', (_, iss) => {
+    expect(() => validate(iss)).toThrow()
+  })
+
+  test('a plain issuer, or no adapter, is compared as it is', () => {
+    const plain = server({ authorization_response_iss_parameter_supported: true })
+    expect(callbackIssuer(plain, `https://as.example/${TID}`, entra())).toBe('https://as.example')
+    expect(() => validate(`https://as.example/${TID}`, entra(), plain)).toThrow(/iss/)
+    expect(validate('https://as.example', keycloak(), plain).get('code')).toBe('c')
+    expect(() => callbackIssuer(as, `${MS}/${TID}/v2.0`, undefined)).toThrow(/template/)
+  })
+})
+
 describe('with oauth4webapi: iss is still compared exactly', () => {
   const as = server({ issuer: TEMPLATE, token_endpoint: `${MS}/common/oauth2/v2.0/token` })
   const client = { client_id: CLIENT }
@@ -380,6 +441,19 @@ describe('with oauth4webapi: iss is still compared exactly', () => {
       /iss/,
     )
     await expect(process({ iss: `${MS}/${TID}/v2.0` })).rejects.toThrow(OAuthError)
+  })
+
+  test('the ID token must be of the tenant the authorization response’s iss named', async () => {
+    const claims = { iss: `${MS}/${TID}/v2.0`, tid: TID }
+    const ok = await serverForTokenResponse(as, response(claims), entra(), `${MS}/${TID}/v2.0`)
+    expect(ok.issuer).toBe(`${MS}/${TID}/v2.0`)
+    await expect(
+      serverForTokenResponse(as, response(claims), entra(), `${MS}/${OTHER_TID}/v2.0`),
+    ).rejects.toThrow(OAuthError)
+    // no iss on the authorization response (Entra's older answers): the ID token alone decides
+    expect((await serverForTokenResponse(as, response(claims), entra(), null)).issuer).toBe(
+      `${MS}/${TID}/v2.0`,
+    )
   })
 
   test('without the adapter a template issuer is refused before anything is processed', async () => {
@@ -539,6 +613,21 @@ describe('an adapter never weakens a check', () => {
     expect(() => cognito(undefined as unknown as { domain: string })).toThrow(ConfigurationError)
     expect(() => auth0({ audience: '' })).toThrow(ConfigurationError)
     expect(() => defineProvider({ name: '' })).toThrow(ConfigurationError)
+  })
+
+  test.each<[string, Record<string, unknown>]>([
+    ['metadata', { metadata: { revocation_endpoint: 'https://as.example/revoke' } }],
+    ['logoutUrl', { logoutUrl: 'https://as.example/logout' }],
+    ['mapError', { mapError: true }],
+    ['normalizeIssuer', { normalizeIssuer: 'https://as.example/' }],
+    ['authorizationParams', { authorizationParams: 'audience=x' }],
+    ['tokenParams', { tokenParams: null }],
+    ['issuerTemplate', { issuerTemplate: '{tenantid}' }],
+    ['scope', { scope: ['openid'] }],
+  ])('a member of the wrong type (%s) is a ConfigurationError naming it', (key, member) => {
+    const make = () => defineProvider({ name: 'mine', ...member } as unknown as ProviderAdapter)
+    expect(make).toThrow(ConfigurationError)
+    expect(make).toThrow(key)
   })
 })
 

@@ -20,8 +20,11 @@
  *     own is cached): the app's `metadata` option, then `p.metadata(as, …)`.
  *  3. Scope: with neither an app nor an adapter `scope`, `defaultScope(as)` (the default scopes the
  *     metadata lists); an explicit scope is sent as given.
- *  4. Before oauth4webapi processes a token response (code exchange, refresh):
- *     `as = await p.forTokens(as, response)` (the concrete issuer of a template).
+ *  4. An authorization response (redirect, popup, silent): its RFC 9207 `iss` is compared with
+ *     `p.iss(tx.issuer, params)` (a template filled with the tenant that `iss` names, checked).
+ *     Before oauth4webapi processes a token response (code exchange, refresh):
+ *     `as = await p.forTokens(as, response, params?)` (the concrete issuer of a template, from the
+ *     ID token's tenant claim; for a code exchange also the authorization response's `iss`).
  *  5. Errors from the server: `p.mapError(err, during)` before anything decides on them.
  *  6. logout(): revocation at `as.revocation_endpoint` (the adapter may have filled it; none → no
  *     revocation, the local session still ends), then `p.logoutUrl(as, …)` (undefined: local only).
@@ -61,8 +64,8 @@ export interface ProviderError {
   readonly error_description?: string
   /** The HTTP status, when the error came from a response. */
   readonly status?: number
-  /** Which request failed. */
-  readonly during: 'authorization' | 'token' | 'refresh' | 'revocation'
+  /** Which request failed (`device`: polling the token endpoint in a device login). */
+  readonly during: 'authorization' | 'token' | 'refresh' | 'revocation' | 'device'
 }
 
 /**
@@ -197,6 +200,23 @@ export function defineProvider<A extends ProviderAdapter>(adapter: A): A {
   if (!adapter || typeof adapter.name !== 'string' || !adapter.name) {
     throw new ConfigurationError('A provider adapter needs a `name`.')
   }
+  // Checked here, not when a hook is first called mid-login: a wrong member fails at creation.
+  for (const [key, kind] of [
+    ['normalizeIssuer', 'function'],
+    ['metadata', 'function'],
+    ['logoutUrl', 'function'],
+    ['mapError', 'function'],
+    ['authorizationParams', 'object'],
+    ['tokenParams', 'object'],
+    ['issuerTemplate', 'object'],
+  ] as const) {
+    const value = adapter[key]
+    if (value !== undefined && (typeof value !== kind || value === null)) {
+      throw new ConfigurationError(
+        `The "${adapter.name}" provider adapter's ${key} must be ${kind === 'object' ? 'an object' : 'a function'}.`,
+      )
+    }
+  }
   const authorization = checkParams(
     adapter.authorizationParams,
     RESERVED_AUTHORIZATION,
@@ -226,7 +246,9 @@ export function defineProvider<A extends ProviderAdapter>(adapter: A): A {
     }),
     expected: (issuer) => expectedIssuer(issuer, copy),
     metadata: (as, { issuer, clientId }) => applyMetadata(as, copy, { issuer, clientId }),
-    forTokens: (as, response) => serverForTokenResponse(as, response, copy),
+    forTokens: (as, response, callback) =>
+      serverForTokenResponse(as, response, copy, callback?.get('iss')),
+    iss: (issuer, callback) => callbackIssuer({ issuer }, callback.get('iss'), copy),
     mapError: (err, during) => (err instanceof OAuthError ? mapOAuthError(copy, err, during) : err),
     logoutUrl: (as, input) => logoutUrl(as, copy, input),
   }
@@ -257,8 +279,14 @@ export interface ProviderHooks {
   expected(issuer: string): string
   /** {@link applyMetadata} */
   metadata(as: ServerMetadata, ctx: AdapterContext): ServerMetadata
-  /** {@link serverForTokenResponse} */
-  forTokens(as: ServerMetadata, response: Response): Promise<ServerMetadata>
+  /** {@link serverForTokenResponse}, with the `iss` of the authorization response (`callback`) */
+  forTokens(
+    as: ServerMetadata,
+    response: Response,
+    callback?: URLSearchParams,
+  ): Promise<ServerMetadata>
+  /** {@link callbackIssuer}: what the `iss` of the authorization response (`callback`) must be */
+  iss(issuer: string, callback: URLSearchParams): string
   /** {@link mapOAuthError}; other errors pass through. */
   mapError<E extends Error>(err: E, during: ProviderError['during']): E | OAuthError
   /** {@link logoutUrl} */
@@ -350,7 +378,8 @@ export function applyMetadata(
       : server
   }
   for (const [key, value] of Object.entries(next)) {
-    if ((key.endsWith('_endpoint') || key === 'jwks_uri') && value !== undefined) {
+    // null: the server has no such endpoint (`"revocation_endpoint": null`), like undefined
+    if ((key.endsWith('_endpoint') || key === 'jwks_uri') && value != null) {
       if (typeof value !== 'string') {
         throw new ConfigurationError(
           `The "${adapter.name}" provider adapter set ${key} to a non-string.`,
@@ -434,9 +463,41 @@ export function resolveIssuer(
   idToken: string | undefined,
   adapter?: ProviderAdapter,
 ): string {
+  const t = templateOf(as.issuer, adapter)
+  return t && idToken !== undefined
+    ? fill(as.issuer, t, decodePayload(idToken)?.[t.claim], `The ID token's "${t.claim}"`)
+    : as.issuer
+}
+
+/**
+ * The issuer an authorization response's `iss` (RFC 9207) is compared with: for a template, the
+ * template filled with the tenant `iss` names in the placeholder's place, checked like an ID
+ * token's tenant (a tenant id, one of `allowedTenants`), so `iss` can differ from the template in
+ * that one segment only; the ID token must then be of that tenant ({@link serverForTokenResponse}).
+ * Anything else: `as.issuer` unchanged, which oauth4webapi then compares with `iss` exactly.
+ */
+export function callbackIssuer(
+  as: Pick<ServerMetadata, 'issuer'>,
+  iss: string | null,
+  adapter?: ProviderAdapter,
+): string {
+  const t = templateOf(as.issuer, adapter)
+  if (!t || !iss) return as.issuer
+  const [before, after] = as.issuer.split(t.placeholder) as [string, string]
+  return iss.startsWith(before) && iss.endsWith(after)
+    ? fill(
+        as.issuer,
+        t,
+        iss.slice(before.length, iss.length - after.length),
+        `The tenant in the login response's iss "${iss}"`,
+      )
+    : as.issuer
+}
+
+/** The template a server's issuer is (checked well-formed), or undefined for a plain issuer. */
+function templateOf(template: string, adapter?: ProviderAdapter): IssuerTemplate | undefined {
   const t = adapter?.issuerTemplate
-  const template = as.issuer
-  if (!template.includes('{') && !template.includes('}')) return template
+  if (!template.includes('{') && !template.includes('}')) return undefined
   if (!t || template.split(t.placeholder).length !== 2) {
     throw badIssuer(
       `The server's issuer "${template}" is a template this client was not set up for (use its provider adapter).`,
@@ -455,26 +516,31 @@ export function resolveIssuer(
   ) {
     throw badIssuer(`The server's issuer template "${template}" is malformed.`)
   }
-  if (idToken === undefined) return template
-  const tenant = decodePayload(idToken)?.[t.claim]
+  return t
+}
+
+/** `template` with `tenant` in the placeholder's place, once `tenant` (from `what`) is checked. */
+function fill(template: string, t: IssuerTemplate, tenant: unknown, what: string): string {
   if (typeof tenant !== 'string' || !TENANT_ID.test(tenant)) {
-    throw badIssuer(`The ID token's "${t.claim}" is not a tenant id.`)
+    throw badIssuer(`${what} is not a tenant id.`)
   }
   if (t.allowedTenants && !t.allowedTenants.includes(tenant)) {
-    throw badIssuer(`The ID token is from tenant ${tenant}, which this app does not accept.`)
+    throw badIssuer(`The login is from tenant ${tenant}, which this app does not accept.`)
   }
   return template.replace(t.placeholder, tenant)
 }
 
 /**
  * The metadata to validate a token response with: `as`, or for an issuer template `as` with the
- * concrete issuer of this response's ID token (see {@link resolveIssuer}). Reads a clone of the
+ * concrete issuer of this response's ID token (see {@link resolveIssuer}), which must be the
+ * `iss` of the authorization response when it had one (the same tenant). Reads a clone of the
  * response; the original stays unread for oauth4webapi.
  */
 export async function serverForTokenResponse(
   as: ServerMetadata,
   response: Response,
   adapter?: ProviderAdapter,
+  iss?: string | null,
 ): Promise<ServerMetadata> {
   if (!adapter?.issuerTemplate || !as.issuer.includes(adapter.issuerTemplate.placeholder)) {
     // a plain issuer comes back unchanged; a template without its adapter is refused here
@@ -487,10 +553,11 @@ export async function serverForTokenResponse(
   } catch {
     return as // not JSON: oauth4webapi reports it
   }
-  return {
-    ...as,
-    issuer: resolveIssuer(as, typeof idToken === 'string' ? idToken : undefined, adapter),
+  const issuer = resolveIssuer(as, typeof idToken === 'string' ? idToken : undefined, adapter)
+  if (iss && typeof idToken === 'string' && issuer !== iss) {
+    throw badIssuer(`The ID token is from ${issuer}, the login response from ${iss}.`)
   }
+  return { ...as, issuer }
 }
 
 /** An `OAuthError` as the adapter says the server meant it (same class: always an error). */
@@ -628,13 +695,21 @@ export function auth0(options: { audience?: string } = {}): ProviderAdapter {
   })
 }
 
+/** @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code (expected errors) */
+const ENTRA_DEVICE_ERRORS: Record<string, string> = {
+  authorization_declined: 'access_denied',
+  bad_verification_code: 'expired_token',
+}
+
 /**
  * Microsoft Entra ID (v2.0 endpoints). Accepts the multi-tenant `{tenantid}` issuer template of
  * `/common/v2.0` and `/organizations/v2.0` by checking each ID token's `iss` against the template
  * with the token's own `tid` filled in (optionally limited to `tenants`); default scope
  * `openid profile email offline_access` (refresh tokens need `offline_access`); Entra has no
  * revocation endpoint, so logout ends the local session and then signs out at the
- * `end_session_endpoint`.
+ * `end_session_endpoint`. A device login declined on the phone (`authorization_declined`) ends
+ * as `access_denied`, a device code Entra does not know (`bad_verification_code`) as
+ * `expired_token`.
  */
 export function entra(options: { tenants?: readonly string[] } = {}): ProviderAdapter {
   const tenants = options?.tenants
@@ -656,6 +731,12 @@ export function entra(options: { tenants?: readonly string[] } = {}): ProviderAd
     scope: DEFAULT_SCOPE,
     // Entra ignores id_token_hint; keep the ID token out of the URL (and the server's logs).
     logoutUrl: (input) => rpInitiatedLogoutUrl({ ...input, idToken: undefined }),
+    // Its device flow's own words for RFC 8628's: the person declined; the code is unknown
+    // (expired and forgotten, or never issued): start again.
+    mapError: (e) => {
+      const error = e.during === 'device' && ENTRA_DEVICE_ERRORS[e.error]
+      return error ? { ...e, error } : e
+    },
   })
 }
 

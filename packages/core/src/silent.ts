@@ -1,5 +1,27 @@
-import { SILENT_FRAME } from './context.js'
+import type * as oauth from 'oauth4webapi'
+import { SILENT_FRAME, type Ctx } from './context.js'
 import { LoginRequiredError, TimeoutError } from './errors.js'
+import { tokenKey, type Session } from './session.js'
+
+// Loaded on demand: only sessions without a refresh token renew in an iframe.
+
+/** Renewal without a refresh token: `prompt=none` in a hidden iframe, same checks as a login. */
+export async function silentRenew(
+  ctx: Ctx,
+  as: oauth.AuthorizationServer,
+  s: Session,
+  resource: string,
+  scope?: string,
+): Promise<Session> {
+  // Already loaded (it loaded this module); imported on demand so the login chunk stays one file.
+  const { authorizationUrl, exchange, validate } = await import('./authorize.js')
+  const redirectUri = ctx.cfg.silentRedirectUri ?? ctx.cfg.redirectUri
+  const opts = { resource: resource || undefined, scope, prompt: 'none', returnTo: '/' }
+  const { url, tx } = await authorizationUrl(ctx, as, opts, redirectUri, false)
+  const params = await silentAuthorize(url, redirectUri, ctx.cfg.timeout)
+  const validated = validate(ctx, as, tx, params)
+  return (await exchange(ctx, as, tx, validated, s, tokenKey(resource, scope)))[0]
+}
 
 /**
  * The URL of `win` once it is back on `redirectUri`, else `undefined`. While the window is on the
