@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const core = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url))
-// Raised from 16 / 17.75 KB this session: see the comment on the first budget.
-const TYPICAL_KB = 19.65
-const DPOP_KB = 21.2
+// Raised from 16 / 17.75 KB, then from 19.65 / 21.2 KB: see the comment on the first budget.
+const TYPICAL_KB = 19.8
+const DPOP_KB = 21.5
 const budgets = [
   {
     name: 'typical app (login, callback, getAccessToken, fetch, logout)',
@@ -24,6 +24,10 @@ const budgets = [
     // and idle timeout's hooks (their code loads on demand), response bodies capped at 1 MiB;
     // device login, PAR and the COOP-proof popup load on demand too, but oauth4webapi is one
     // module, so the bundler keeps its device and PAR functions (≈0.33 KB) in the shared chunk.
+    // Then by 0.15 KB for the review of issues 7-12: the calls that load the development warnings
+    // (issue 11; the warnings themselves load on demand), invalid_target for another API and
+    // Retry-After dates (issue 7), Entra's callback issuer and the device request's parameters
+    // (issue 8); silent renewal moved into its chunk to pay for part of it.
     limit: TYPICAL_KB * 1024,
     code: `import { createAuthClient } from ${JSON.stringify(core)}
 const auth = createAuthClient({ issuer: 'https://as.example', clientId: 'app', redirectUri: location.origin + '/callback', allowedOrigins: ['https://api.example'] })

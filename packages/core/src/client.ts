@@ -350,9 +350,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     browser && auth.isCallback() && location.pathname === new URL(cfg.redirectUri).pathname
       ? cfg.setTimeout(() => {
           if (!handled && !destroyed)
-            import('./dev.js')
-              .then((m) => m.unhandledCallback(cfg.ns, location.pathname))
-              .catch(() => {})
+            import('./dev.js').then(
+              (m) => m.unhandledCallback(cfg.ns, location.pathname),
+              () => {},
+            )
         }, 3000)
       : undefined
 

@@ -64,7 +64,10 @@ export function createAuthFetch(auth: object, options: AuthFetchOptions = {}): t
     const rule = match(rules, url)
     // Not ours to authorize, or the caller chose its own credentials: send it as given.
     if (!rule && !request.headers.has('authorization'))
-      import('./dev.js').then((m) => m.notAllowed(url.origin)).catch(() => {})
+      import('./dev.js').then(
+        (m) => m.notAllowed(url.origin),
+        () => {},
+      )
     if (!rule || request.headers.has('authorization')) return base(request)
     const replayable = !(init?.body instanceof ReadableStream)
     const spare = replayable ? request.clone() : undefined
