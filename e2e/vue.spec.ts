@@ -1,6 +1,13 @@
 import { expect, test } from '@playwright/test'
 import { API, ISSUER, VUE_APP } from './env'
-import { onPhone, readSession, resetStats, signIn, stats, webStorageDump } from './helpers'
+import {
+  deviceLoginOnExample,
+  readSession,
+  resetStats,
+  signIn,
+  stats,
+  webStorageDump,
+} from './helpers'
 
 // The Vue example (examples/vue): the bindings and the router guard against the real servers.
 
@@ -93,37 +100,5 @@ test('Vue: log in on another device: code, link and QR code on the page, approve
   page,
   browser,
 }) => {
-  await page.goto(`${VUE_APP}/`)
-  await expect(page.locator('#status')).toHaveText('unauthenticated')
-  await resetStats()
-  await page.click('#device-start')
-  await expect(page.locator('#device-code')).not.toBeEmpty()
-  const userCode = (await page.textContent('#device-code'))!
-  await expect(page.locator('#device-uri')).toHaveAttribute('href', `${ISSUER}/device`)
-  await expect(page.locator('#device-uri')).toHaveText(`${ISSUER}/device`)
-  await expect(page.locator('#device-expires')).not.toBeEmpty()
-  // The QR code of the link with the code filled in: SVG elements, one path of dark modules.
-  const qr = page.locator('#device-qr svg[role=img]')
-  await expect(qr).toBeVisible()
-  await expect(qr.locator('path')).toHaveAttribute('d', /^(M\d+ \d+h1v1h-1z)+$/)
-  await expect(page.locator('#device-start')).toHaveCount(0)
-
-  await onPhone(browser, userCode, 'approve')
-  await expect(page.locator('#status')).toHaveText('authenticated')
-  await expect(page.locator('#device-status')).toHaveText('Approved: signed in.')
-  await expect(page.locator('#user-name')).toHaveText('Dora Example')
-  await expect(page.locator('#device-code')).toHaveCount(0)
-  // Signed in by polling with the device code (every poll counts), no redirect login.
-  const { token } = await stats()
-  expect(token.authorization_code).toBe(0)
-  expect(token.device_code).toBeGreaterThan(0)
-
-  await page.click('#call-api')
-  await expect(page.locator('#api-result')).toContainText('HTTP 200')
-  const answer = JSON.parse(
-    (await page.locator('#api-result').textContent())!.split('\n').slice(1).join('\n'),
-  )
-  expect(answer).toMatchObject({ sub: 'dora', tokenType: 'Bearer' })
-  await page.evaluate(() => window.auth.logout({ localOnly: true }))
-  await expect(page.locator('#device-start')).toBeVisible()
+  await deviceLoginOnExample(page, browser, VUE_APP)
 })

@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { API, APP, DPOP_APP, ISSUER } from './env'
-import { login, readSession } from './helpers'
+import { login, onPhone, readSession } from './helpers'
 import { misbehave, respond } from './kit'
 
 // The demo's walkthrough panel (examples/vanilla): every step of the flow shown as it happens,
@@ -227,27 +227,6 @@ test('walkthrough: DPoP can be switched while logged out, and the panel wraps on
   await page.evaluate(() => window.auth.logout({ localOnly: true }))
 })
 
-/** The person's phone (as in flows.spec.ts): its own browser approves the code at /device. */
-async function approveOnPhone(browser: Browser, userCode: string) {
-  const phone = await browser.newContext()
-  const page = await phone.newPage()
-  try {
-    await page.goto(`${ISSUER}/device`)
-    await page.fill('input[name=user_code]', userCode)
-    await page.getByRole('button', { name: /continue/i }).click()
-    await expect(page.getByRole('heading', { name: 'Confirm Device' })).toBeVisible()
-    await page.getByRole('button', { name: /continue/i }).click()
-    await page.waitForURL(`${ISSUER}/interaction/**`)
-    await page.fill('input[name=login]', 'dora')
-    await page.fill('input[name=password]', 'any-password')
-    await page.click('button[type=submit]')
-    await page.getByRole('button', { name: /continue/i }).click() // consent
-    await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible()
-  } finally {
-    await phone.close()
-  }
-}
-
 const MASKED = /^.{6}… \(\d+ chars\)$/
 
 for (const [name, app, scheme] of [
@@ -336,7 +315,7 @@ for (const [name, app, scheme] of [
     if (scheme === 'DPoP') expect(pollRows.DPoP).toMatch(MASKED)
 
     // 3. Approved on the phone: the next poll gets the tokens, masked, the ID token decoded.
-    await approveOnPhone(browser, userCode)
+    await onPhone(browser, userCode, 'approve')
     await expect(page.locator('#status')).toHaveText('authenticated')
     const approved = polls.filter({ hasText: 'approved, tokens issued' })
     await expect(approved).toHaveCount(1)
