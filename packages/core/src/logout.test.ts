@@ -66,6 +66,23 @@ describe('logout()', () => {
     expect(back.origin).toBe('http://localhost:5173')
   })
 
+  test('the logout returnTo may be a URL of this origin, or the registered postLogoutRedirectUri; never another origin', async () => {
+    const registered = 'https://app.example/signed-out'
+    const cases: [string, string][] = [
+      ['http://localhost:5173/bye?x=1', 'http://localhost:5173/bye?x=1'],
+      [registered, registered],
+      ['https://evil.example/x', 'http://localhost:5173/'],
+      ['http://localhost:5173//evil.com/x', 'http://localhost:5173/'],
+    ]
+    for (const [returnTo, expected] of cases) {
+      const { server, auth } = await loggedIn(new FakeServer(), {
+        postLogoutRedirectUri: registered,
+      })
+      await auth.logout({ returnTo })
+      expect(server.lastNavigation().searchParams.get('post_logout_redirect_uri')).toBe(expected)
+    }
+  })
+
   test('the logout returnTo cannot leave the origin through dot segments (/.//evil.com)', async () => {
     const { server, auth } = await loggedIn()
     await auth.logout({ returnTo: '/.//evil.com' })

@@ -67,10 +67,18 @@ export async function logout(
   const error = ended && (await revoke(ctx, as, ended, DPoP))
   if (error) owner.report(error)
   if (opts.localOnly) return
+  // A path or a URL of this app's origin, or the registered postLogoutRedirectUri; anything
+  // else lands on this origin's `/` (no open redirect).
+  const { returnTo: to } = opts
+  const registered = cfg.postLogoutRedirectUri
+  const origin = location.origin
   const back =
-    cfg.postLogoutRedirectUri && !opts.returnTo
-      ? cfg.postLogoutRedirectUri
-      : new URL(safeReturnTo(opts.returnTo, location.origin), location.origin).href
+    registered && (!to || to === registered)
+      ? registered
+      : new URL(
+          safeReturnTo(to?.startsWith(`${origin}/`) ? to.slice(origin.length) : to, origin),
+          origin,
+        ).href
   let end: URL | undefined
   try {
     // The provider's logout URL (Cognito's, Auth0's /v2/logout…), else RP-initiated logout.

@@ -64,7 +64,10 @@ export interface GetAccessTokenOptions {
 }
 
 export interface LogoutOptions {
-  /** Same-origin path (or registered URL) to land on after RP-initiated logout. */
+  /**
+   * Where to land after RP-initiated logout: a path or URL of this app's origin, or the
+   * registered `postLogoutRedirectUri`. Anything else lands on this origin's `/`.
+   */
   returnTo?: string
   /** Clear this app's session everywhere but do not visit the server's end-session page. */
   localOnly?: boolean
