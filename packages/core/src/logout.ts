@@ -67,18 +67,13 @@ export async function logout(
   const error = ended && (await revoke(ctx, as, ended, DPoP))
   if (error) owner.report(error)
   if (opts.localOnly) return
-  // A path or a URL of this app's origin, or the registered postLogoutRedirectUri; anything
-  // else lands on this origin's `/` (no open redirect).
-  const { returnTo: to } = opts
-  const registered = cfg.postLogoutRedirectUri
-  const origin = location.origin
+  // A path of this app, or the registered postLogoutRedirectUri; anything else lands on this
+  // origin's `/` (no open redirect).
   const back =
-    registered && (!to || to === registered)
-      ? registered
-      : new URL(
-          safeReturnTo(to?.startsWith(`${origin}/`) ? to.slice(origin.length) : to, origin),
-          origin,
-        ).href
+    cfg.postLogoutRedirectUri &&
+    (opts.returnTo ?? cfg.postLogoutRedirectUri) === cfg.postLogoutRedirectUri
+      ? cfg.postLogoutRedirectUri
+      : new URL(safeReturnTo(opts.returnTo, location.origin), location.origin).href
   let end: URL | undefined
   try {
     // The provider's logout URL (Cognito's, Auth0's /v2/logout…), else RP-initiated logout.

@@ -65,8 +65,8 @@ export interface GetAccessTokenOptions {
 
 export interface LogoutOptions {
   /**
-   * Where to land after RP-initiated logout: a path or URL of this app's origin, or the
-   * registered `postLogoutRedirectUri`. Anything else lands on this origin's `/`.
+   * Where to land after RP-initiated logout: a path of this app, or the registered
+   * `postLogoutRedirectUri` itself. Anything else lands on this origin's `/`.
    */
   returnTo?: string
   /** Clear this app's session everywhere but do not visit the server's end-session page. */
