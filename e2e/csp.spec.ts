@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { expect, test, type BrowserContext } from '@playwright/test'
 import { build } from 'vite'
 import { API, API2, CSP_APP, CSP_APP_PORT, ISSUER, OTHER } from './env'
-import { login, readSession, resetStats, stats } from './helpers'
+import { dropRefreshToken, login, readSession, resetStats, stats } from './helpers'
 
 // The vanilla example, built for production (no dev server: Vite's dev client injects inline
 // scripts), served on the app's origin with a strict Content-Security-Policy and Trusted Types.
@@ -151,22 +151,7 @@ test('under a strict CSP with Trusted Types: login, API call, silent renewal and
   await expect(page.locator('#api-result')).toContainText('HTTP 200')
 
   // Silent renewal (no refresh token): prompt=none in a hidden iframe on the server's origin.
-  await page.evaluate(
-    (issuer) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open(`oauth-spa:${issuer}|demo-spa`)
-        open.onsuccess = () => {
-          const records = open.result.transaction('records', 'readwrite').objectStore('records')
-          const get = records.get('session')
-          get.onsuccess = () => {
-            const put = records.put({ ...get.result, refreshToken: undefined }, 'session')
-            put.onsuccess = () => resolve()
-            put.onerror = () => reject(put.error)
-          }
-        }
-      }),
-    ISSUER,
-  )
+  await dropRefreshToken(page)
   await page.reload()
   await expect(page.locator('#status')).toHaveText('authenticated')
   const before = (await readSession(page))!.tokens[API]!.accessToken

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { ACCESS_TOKEN_TTL, API, APP, DPOP_APP, ISSUER } from './env'
-import { login, readSession, resetStats, stats } from './helpers'
+import { login, readSession, resetStats, signInInPopup, stats } from './helpers'
 import { fail, hang, html, misbehave, respond } from './kit'
 
 // Fault injection against the real servers: the network, the server, storage and the clock
@@ -30,13 +30,7 @@ const callApi = async (page: Page) => {
 /** Logs in through a popup (the client fell back to memory, so it cannot survive a redirect). */
 async function popupLogin(page: Page, user: string) {
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#login')])
-  await popup.waitForURL(`${ISSUER}/interaction/**`)
-  await popup.fill('input[name=login]', user)
-  await popup.fill('input[name=password]', 'any-password')
-  await popup.click('button[type=submit]')
-  const closed = popup.waitForEvent('close')
-  await popup.getByRole('button', { name: /continue/i }).click()
-  await closed
+  await signInInPopup(popup, user)
   await expect(page.locator('#status')).toHaveText('authenticated')
 }
 

@@ -1,6 +1,14 @@
 import { expect, test, type Page } from '@playwright/test'
 import { APP, DPOP_APP, ISSUER } from './env'
-import { onPhone, readSession, resetStats, signIn, stats, webStorageDump } from './helpers'
+import {
+  onPhone,
+  readSession,
+  resetStats,
+  signIn,
+  signInInPopup,
+  stats,
+  webStorageDump,
+} from './helpers'
 import { misbehave, respond } from './kit'
 
 /** Starts a device login on the app page; returns the user code shown and the device code sent. */
@@ -184,14 +192,8 @@ test.describe('PAR (RFC 9126) required by the server for one client', () => {
     expect((await pushed).postData()).toContain('code_challenge_method=S256')
     const sent = new URL((await authorize).url())
     expect([...sent.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
-    await popup.waitForURL(`${ISSUER}/interaction/**`)
-    await popup.fill('input[name=login]', 'paula')
-    await popup.fill('input[name=password]', 'any-password')
-    await popup.click('button[type=submit]')
-    const closed = popup.waitForEvent('close')
-    await popup.getByRole('button', { name: /continue/i }).click()
+    await signInInPopup(popup, 'paula')
     await expect(page.locator('#status')).toHaveText('authenticated')
-    await closed
     expect((await stats()).token.authorization_code).toBe(1)
     await page.click('#call-api')
     await expect(page.locator('#api-result')).toContainText('HTTP 200')
@@ -213,13 +215,9 @@ test.describe('popup login and Cross-Origin-Opener-Policy', () => {
     await popup.waitForURL(`${ISSUER}/interaction/**`)
     // COOP took effect: the popup is cut off from its opener.
     expect(await popup.evaluate(() => window.opener === null)).toBe(true)
-    await popup.fill('input[name=login]', 'paula')
-    await popup.fill('input[name=password]', 'any-password')
-    await popup.click('button[type=submit]')
-    const closed = popup.waitForEvent('close')
-    await popup.getByRole('button', { name: /continue/i }).click()
+    // The callback page hands the response over and closes itself.
+    await signInInPopup(popup, 'paula')
     await expect(page.locator('#status')).toHaveText('authenticated')
-    await closed // the callback page handed the response over and closed itself
     await page.click('#call-api')
     await expect(page.locator('#api-result')).toContainText('HTTP 200')
     await page.evaluate(() => window.auth.logout({ localOnly: true }))

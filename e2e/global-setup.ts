@@ -10,19 +10,21 @@ import * as env from './env'
  * React example on REACT_APP and the Vue example on VUE_APP.
  */
 export default async function globalSetup() {
+  // Every app origin the tests load, allowed by the authorization server and both APIs.
+  const appOrigins = [
+    env.APP,
+    env.DPOP_APP,
+    env.REACT_APP,
+    env.VUE_APP,
+    env.CSP_APP,
+    env.SSR_REACT,
+    env.SSR_VUE,
+  ]
   const servers = await startServers({
     authPort: env.AUTH_PORT,
     apiPort: env.API_PORT,
     echoPort: env.OTHER_PORT,
-    appOrigins: [
-      env.APP,
-      env.DPOP_APP,
-      env.REACT_APP,
-      env.VUE_APP,
-      env.CSP_APP,
-      env.SSR_REACT,
-      env.SSR_VUE,
-    ],
+    appOrigins,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
     apiRequireDpopNonce: true,
     // Both servers demand DPoP nonces, so every DPoP flow below goes through the nonce retry.
@@ -37,15 +39,7 @@ export default async function globalSetup() {
     port: env.API2_PORT,
     issuer: env.ISSUER,
     audience: env.API2,
-    appOrigins: [
-      env.APP,
-      env.DPOP_APP,
-      env.REACT_APP,
-      env.VUE_APP,
-      env.CSP_APP,
-      env.SSR_REACT,
-      env.SSR_VUE,
-    ],
+    appOrigins,
     testHooks: true,
   })
   const root = fileURLToPath(new URL('../examples/vanilla/', import.meta.url))

@@ -141,3 +141,33 @@ export async function deviceLoginOnExample(page: Page, browser: Browser, app: st
   await page.evaluate(() => window.auth.logout({ localOnly: true }))
   await expect(page.locator('#device-start')).toBeVisible()
 }
+
+/** Makes the stored session look like one from a server that issues no refresh tokens. */
+export const dropRefreshToken = (page: Page, clientId = 'demo-spa') =>
+  page.evaluate(
+    ([issuer, clientId]) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(`oauth-spa:${issuer}|${clientId}`)
+        open.onsuccess = () => {
+          const records = open.result.transaction('records', 'readwrite').objectStore('records')
+          const get = records.get('session')
+          get.onsuccess = () => {
+            const put = records.put({ ...get.result, refreshToken: undefined }, 'session')
+            put.onsuccess = () => resolve()
+            put.onerror = () => reject(put.error)
+          }
+        }
+      }),
+    [ISSUER, clientId] as const,
+  )
+
+/** In a login popup: signs in on the server's page, consents, and waits for the popup to close. */
+export async function signInInPopup(popup: Page, user: string) {
+  await popup.waitForURL(`${ISSUER}/interaction/**`)
+  await popup.fill('input[name=login]', user)
+  await popup.fill('input[name=password]', 'any-password')
+  await popup.click('button[type=submit]')
+  const closed = popup.waitForEvent('close')
+  await popup.getByRole('button', { name: /continue/i }).click()
+  await closed
+}

@@ -1,25 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { ACCESS_TOKEN_TTL, API, APP, ISSUER } from './env'
-import { login, readSession, resetStats, stats } from './helpers'
-
-/** Makes the stored session look like one from a server that issues no refresh tokens. */
-const dropRefreshToken = (page: Page, clientId: string) =>
-  page.evaluate(
-    ([issuer, clientId]) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open(`oauth-spa:${issuer}|${clientId}`)
-        open.onsuccess = () => {
-          const records = open.result.transaction('records', 'readwrite').objectStore('records')
-          const get = records.get('session')
-          get.onsuccess = () => {
-            const put = records.put({ ...get.result, refreshToken: undefined }, 'session')
-            put.onsuccess = () => resolve()
-            put.onerror = () => reject(put.error)
-          }
-        }
-      }),
-    [ISSUER, clientId] as const,
-  )
+import { dropRefreshToken, login, readSession, resetStats, stats } from './helpers'
 
 for (const par of [false, true]) {
   const clientId = par ? 'demo-spa-par' : 'demo-spa'

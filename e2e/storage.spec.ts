@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { APP, ISSUER } from './env'
-import { webStorageDump } from './helpers'
+import { APP } from './env'
+import { signInInPopup, webStorageDump } from './helpers'
 
 test('without IndexedDB the client falls back to memory and logs in through a popup', async ({
   context,
@@ -18,14 +18,8 @@ test('without IndexedDB the client falls back to memory and logs in through a po
   })
 
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#login')])
-  await popup.waitForURL(`${ISSUER}/interaction/**`)
-  await popup.fill('input[name=login]', 'paula')
-  await popup.fill('input[name=password]', 'any-password')
-  await popup.click('button[type=submit]')
   // The opener reads the response from the popup's URL and closes it.
-  const closed = popup.waitForEvent('close')
-  await popup.getByRole('button', { name: /continue/i }).click()
-  await closed
+  await signInInPopup(popup, 'paula')
   await expect(page.locator('#status')).toHaveText('authenticated')
   await expect(page.locator('#user-name')).toHaveText('Paula Example')
   expect(page.url()).toBe(`${APP}/`) // the app page never left
